@@ -1,0 +1,57 @@
+# channel.partner: the commands of the README.
+#   make demo   set up, start the emulator, run playbooks/demo.yml in check mode, for real, and again
+#   make test   sanity + lint + all pytest layers (what CI runs)
+# Everything runs from a virtualenv built here from requirements/test.txt.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# Outside the repository: inside it, ansible-test would ask this repository's git
+# for the file list and find the copy ignored.
+TREE_ROOT := $(or $(TMPDIR),/tmp)/channel-partner-$(shell printf %s '$(CURDIR)' | sha1sum | cut -c1-12)
+TREE := $(TREE_ROOT)/ansible_collections/channel/partner
+PYTEST_ARGS ?=
+# Two cores: two pytest workers halve the playbook-heavy layers.
+PYTEST_WORKERS ?= 2
+
+.PHONY: all venv tree demo test sanity lint units integration pytest bench clean
+
+all: test
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements/test.txt
+	touch $@
+
+# ansible-test wants the collection at ansible_collections/<namespace>/<name> and
+# refuses symlinks, so sanity runs on a copy of the files git knows about.
+tree: venv
+	rm -rf $(TREE_ROOT)
+	mkdir -p $(TREE)
+	git ls-files -co --exclude-standard -z | xargs -0 -I{} sh -c 'test -e "{}" && printf "%s\0" "{}"' | tar --null -cf - -T - | tar -xf - -C $(TREE)
+
+sanity: tree
+	$(BIN)/python tests/tools/seed_ansible_test_pip.py
+	cd $(TREE) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+lint: tree
+	cd $(TREE) && ANSIBLE_COLLECTIONS_PATH=$(TREE_ROOT) $(BIN)/ansible-lint --offline --profile production $(wildcard playbooks roles)
+
+units: venv
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit $(PYTEST_ARGS)
+
+integration: venv
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/integration $(PYTEST_ARGS)
+
+pytest: venv
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit tests/integration $(PYTEST_ARGS)
+
+test: sanity lint pytest
+
+demo: venv
+	$(BIN)/python tests/tools/with_emulator.py --demo
+
+clean:
+	rm -rf $(VENV) $(TREE_ROOT) .pytest_cache .hypothesis tests/output

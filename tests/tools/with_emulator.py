@@ -1,0 +1,125 @@
+"""Start the emulator of both APIs, point the modules at it, and run commands against it.
+
+The connection options of every module fall back to environment variables
+(MYENGINE_* for the Partner API, MAILUP_* for the Retailer API); this sets them
+to the emulator's address and credentials, so a playbook written for the real
+APIs runs unchanged against the emulator.
+
+    python tests/tools/with_emulator.py -- ansible-playbook my.yml --check --diff
+    python tests/tools/with_emulator.py --demo        # what `make demo` runs
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+REPO = TESTS.parent
+sys.path.insert(0, str(TESTS))
+
+from emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+
+DEMO_PLAYBOOK = REPO / 'playbooks' / 'demo.yml'
+DEMO_PASSES = (
+    ('Preview: --check --diff (nothing is sent but reads)', ['--check', '--diff']),
+    ('Apply: the same playbook for real, with --diff', ['--diff']),
+    ('Again: a second real run changes nothing', []),
+)
+
+
+def connection_environment(emulator):
+    """The environment variables the modules read their connection options from."""
+    state = emulator.snapshot()
+    oauth_client = state['retailer']['oauth_clients'][0]
+    user = state['retailer']['users'][0]
+    return {
+        'EMULATOR_URL': emulator.url,
+        'MYENGINE_API_URL': emulator.partner_url,
+        'MYENGINE_PARTNER_ID': str(state['partner']['partner_id']),
+        'MYENGINE_API_KEY': state['partner']['api_key'],
+        'MAILUP_API_URL': emulator.retailer_url,
+        'MAILUP_CLIENT_ID': oauth_client['client_id'],
+        'MAILUP_CLIENT_SECRET': oauth_client['client_secret'],
+        'MAILUP_USERNAME': user['username'],
+        'MAILUP_PASSWORD': user['password'],
+    }
+
+
+def collections_environment(work_dir):
+    """Make ``channel.partner`` resolvable from this checkout, and keep Ansible's temp files here."""
+    root = work_dir / 'collections'
+    link = root / 'ansible_collections' / 'channel' / 'partner'
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(REPO, target_is_directory=True)
+    return {
+        'ANSIBLE_COLLECTIONS_PATH': str(root),
+        'ANSIBLE_REMOTE_TMP': str(work_dir / 'remote_tmp'),
+        'ANSIBLE_LOCAL_TEMP': str(work_dir / 'local_tmp'),
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_FORCE_COLOR': os.environ.get('ANSIBLE_FORCE_COLOR', '1' if sys.stdout.isatty() else '0'),
+        'PATH': str(Path(sys.executable).parent) + os.pathsep + os.environ.get('PATH', ''),
+    }
+
+
+def changed_count(output):
+    """Sum of changed=N over the PLAY RECAP lines of an ansible-playbook run."""
+    return sum(int(number) for number in re.findall(r'\bchanged=(\d+)', output))
+
+
+def run_demo(emulator, environment):
+    writes_by_pass = []
+    for title, flags in DEMO_PASSES:
+        print('\n' + '=' * 78 + '\n== ' + title + '\n' + '=' * 78, flush=True)
+        command = [sys.executable, '-m', 'ansible', 'playbook', '-i', 'localhost,', '-c', 'local', str(DEMO_PLAYBOOK)] + flags
+        emulator_log_before = len(emulator.writes())
+        completed = subprocess.run(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+        print(completed.stdout, end='', flush=True)
+        writes = len(emulator.writes()) - emulator_log_before
+        writes_by_pass.append((title, changed_count(completed.stdout), writes))
+        if completed.returncode != 0:
+            print('demo: ansible-playbook failed (exit %d)' % completed.returncode, file=sys.stderr)
+            return completed.returncode
+    print('\n== Summary (changed tasks, writes the emulator received)')
+    for title, changed, writes in writes_by_pass:
+        print('   %-55s changed=%-3d writes=%d' % (title.split(':')[0], changed, writes))
+    preview, apply_run, again = writes_by_pass
+    if preview[2] != 0 or again[1] != 0 or again[2] != 0 or preview[1] != apply_run[1]:
+        print('demo: the preview, the run and the rerun disagree', file=sys.stderr)
+        return 1
+    return 0
+
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--fixture', default='default', help='emulator fixture name or path (default: %(default)s)')
+    parser.add_argument('--demo', action='store_true', help='run playbooks/demo.yml: preview, apply, rerun')
+    parser.add_argument('command', nargs=argparse.REMAINDER, help='command to run against the emulator (after --)')
+    options = parser.parse_args()
+    command = [part for part in options.command if part != '--'] if options.command else []
+    if not options.demo and not command:
+        parser.error('give --demo or a command after --')
+
+    work_dir = REPO / '.cache' / 'with-emulator'
+    work_dir.mkdir(parents=True, exist_ok=True)
+    emulator = Emulator(fixture=options.fixture)
+    emulator.start()
+    try:
+        environment = dict(os.environ)
+        environment.update(collections_environment(work_dir))
+        environment.update(connection_environment(emulator))
+        print('Emulator of both APIs listening on %s' % emulator.url, flush=True)
+        if options.demo:
+            return run_demo(emulator, environment)
+        return subprocess.call(command, env=environment)
+    finally:
+        emulator.stop()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
