@@ -1,0 +1,237 @@
+"""The Prolateral My-Engine Partner API (paths below /api-v1)."""
+
+import base64
+import binascii
+import re
+
+from .common import PARTNER_PREFIX, json_response, partner_error, read_json
+from .rison import RisonError, apply_fields, apply_search, parse_fields, parse_search
+
+PRODUCT_PATHS = {
+    'outmails': 'outmail', 'profilters': 'profilter', 'fakemxs': 'fakemx',
+    'backupmxs': 'backupmx', 'masterdns': 'masterdns', 'backupdns': 'backupdns',
+}
+LIVE_SERVICE_FIELDS = ('id', 'client_id', 'product', 'tariff_service_name', 'regrade_servicenames', 'suspended',
+                       'suspend_reason', 'whmcs_service_id', 'created')
+CLIENT_FIELDS = ('id', 'external_userid', 'email', 'username', 'title', 'firstname', 'surname', 'company', 'active',
+                 'client_status_id', 'verified', 'partner_id')
+
+
+class PartnerError(Exception):
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def ok(data, meta=None):
+    envelope_meta = {'success': True}
+    if isinstance(data, list):
+        envelope_meta['count'] = len(data)
+    envelope_meta.update(meta or {})
+    return json_response(200, {'meta': envelope_meta, 'data': data})
+
+
+class PartnerApi:
+    """Routes of the Partner API; every handler runs with the store lock held."""
+
+    def __init__(self, store):
+        self.store = store
+        self.routes = [
+            (r'/clients', {'GET': self.list_clients}),
+            (r'/clients/self', {'GET': self.client_self}),
+            (r'/clients/(\d+)', {'GET': self.get_client}),
+            (r'/live_services', {'GET': self.list_live_services}),
+            (r'/live_services/service_names', {'GET': self.service_names}),
+            (r'/live_services/(\d+)', {'GET': self.get_live_service, 'PATCH': self.patch_live_service}),
+            (r'/(%s)' % '|'.join(PRODUCT_PATHS), {'GET': self.list_products}),
+            (r'/(%s)/(\d+)' % '|'.join(PRODUCT_PATHS), {'GET': self.get_product}),
+        ]
+
+    def __call__(self, request):
+        store = self.store
+        flat = store.config['partner_error_envelope'] == 'flat'
+        if not self.authorised(request):
+            return partner_error(401, request.path, 'Invalid partner credentials', flat=flat,
+                                 headers={'WWW-Authenticate': 'Basic realm="api"'})
+        sub_path = request.path[len(PARTNER_PREFIX):].rstrip('/') or '/'
+        for pattern, methods in self.routes:
+            match = re.fullmatch(pattern, sub_path)
+            if not match:
+                continue
+            handler = methods.get(request.method)
+            if handler is None:
+                return partner_error(405, request.path, 'Method %s is not supported on this resource' % request.method,
+                                     flat=flat, headers={'Allow': ', '.join(sorted(methods))})
+            try:
+                with store.lock:
+                    return handler(request, *match.groups())
+            except PartnerError as error:
+                return partner_error(error.status, request.path, error.message, flat=flat)
+        return partner_error(404, request.path, 'Not Found', flat=flat)
+
+    def authorised(self, request):
+        header = request.headers.get('Authorization', '')
+        if not header.lower().startswith('basic '):
+            return False
+        try:
+            user, _sep, password = base64.b64decode(header[6:].strip()).decode('utf-8').partition(':')
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        partner = self.store.data['partner']
+        return user == str(partner['partner_id']) and password == partner['api_key']
+
+    # Rendering
+
+    def tariff(self, name):
+        for tariff in self.store.data['tariffs']:
+            if tariff['service_name'] == name:
+                return tariff
+        return None
+
+    def render_live_service(self, service):
+        current = self.tariff(service['tariff_service_name'])
+        names = [name for name in (current or {}).get('regrade_to', []) if name != service['tariff_service_name']]
+        if self.store.config['regrade_servicenames_format'] == 'csv':
+            names = ','.join(names)
+        record = dict((key, service.get(key)) for key in LIVE_SERVICE_FIELDS)
+        record['regrade_servicenames'] = names
+        return record
+
+    @staticmethod
+    def render_product(service):
+        return {'id': service['record_id'], 'live_service_id': service['id'], 'client_id': service['client_id'],
+                'service_name': service['tariff_service_name'], 'whmcs_service_id': service['whmcs_service_id'],
+                'suspended': service['suspended']}
+
+    @staticmethod
+    def filtered(request, items):
+        try:
+            if request.args.get('search'):
+                items = apply_search(items, parse_search(request.args['search']))
+            if request.args.get('fields'):
+                items = apply_fields(items, parse_fields(request.args['fields']))
+        except RisonError as error:
+            raise PartnerError(400, 'Invalid search or fields parameter: %s' % error) from None
+        return items
+
+    def live_service(self, service_id):
+        for service in self.store.data['live_services']:
+            if str(service['id']) == str(service_id):
+                return service
+        raise PartnerError(404, 'Live service %s not found' % service_id)
+
+    def balance(self):
+        return self.store.data['partner']['partner_credits']
+
+    # Clients
+
+    def list_clients(self, request):
+        clients = [dict((key, client.get(key)) for key in CLIENT_FIELDS) for client in self.store.data['clients']]
+        return ok(self.filtered(request, clients))
+
+    def client_self(self, _request):
+        partner = self.store.data['partner']
+        data = dict((key, value) for key, value in partner.items() if key not in ('api_key', 'partner_id'))
+        data['partner_credits'] = self.balance()
+        return ok(data)
+
+    def get_client(self, _request, client_id):
+        for client in self.store.data['clients']:
+            if str(client['id']) == client_id:
+                return ok(dict((key, client.get(key)) for key in CLIENT_FIELDS))
+        raise PartnerError(404, 'Client %s not found' % client_id)
+
+    # Live services
+
+    def list_live_services(self, request):
+        items = [self.render_live_service(service) for service in self.store.data['live_services']]
+        return ok(self.filtered(request, items))
+
+    def service_names(self, _request):
+        data = [{'service_name': t['service_name'], 'product': t['product'], 'credits': t['credits']}
+                for t in self.store.data['tariffs']]
+        return ok(data, {'partner_credits': self.balance()})
+
+    def get_live_service(self, _request, service_id):
+        return ok(self.render_live_service(self.live_service(service_id)))
+
+    def patch_live_service(self, request, service_id):
+        service = self.live_service(service_id)
+        body = self.patch_body(request)
+        if 'tariff_service_name' not in body and 'suspended' not in body:
+            raise PartnerError(400, 'Nothing to change: send tariff_service_name or suspended')
+        # Validate everything before touching the state so that a rejected PATCH changes nothing.
+        cost, target = self.regrade_cost(service, body.get('tariff_service_name'))
+        suspended = self.suspend_value(service, body.get('suspended'))
+        if cost > self.balance():
+            raise PartnerError(405, 'Insufficient partner credits')
+        if target is not None:
+            self.store.data['partner']['partner_credits'] = self.balance() - cost
+            service['tariff_service_name'] = target
+        if suspended is not None and suspended != service['suspended']:
+            service['suspended'] = suspended
+            service['suspend_reason'] = 'partner' if suspended else None
+        return ok(self.render_live_service(service))
+
+    def patch_body(self, request):
+        content_type = (request.mimetype or '').lower()
+        if content_type == 'application/x-www-form-urlencoded':
+            if not self.store.config['partner_form_bodies']:
+                raise PartnerError(400, 'Request body must be JSON')
+            return request.form.to_dict()
+        try:
+            body = read_json(request)
+        except ValueError:
+            raise PartnerError(400, 'Request body is not valid JSON') from None
+        if not isinstance(body, dict):
+            raise PartnerError(400, 'Request body must be a JSON object')
+        return body
+
+    def regrade_cost(self, service, target):
+        """(cost, target name or None when there is nothing to regrade)."""
+        if target is None:
+            return 0, None
+        if not isinstance(target, str) or not target:
+            raise PartnerError(400, 'tariff_service_name must be a non-empty string')
+        current = service['tariff_service_name']
+        if target == current:
+            if self.store.config['regrade_to_current'] == 'error':
+                raise PartnerError(400, 'The live service is already on %s' % target)
+            return 0, None
+        allowed = (self.tariff(current) or {}).get('regrade_to', [])
+        new = self.tariff(target)
+        if new is None or target not in allowed:
+            raise PartnerError(400, 'Cannot regrade %s to %s: not in regrade_servicenames' % (current, target))
+        if self.store.config['regrade_cost_model'] == 'full':
+            return new['credits'], target
+        return max(0, new['credits'] - self.tariff(current)['credits']), target
+
+    @staticmethod
+    def suspend_value(service, value):
+        if value is None:
+            return None
+        if isinstance(value, str) and value.lower() in ('true', '1', 'false', '0'):
+            value = value.lower() in ('true', '1')
+        if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+            value = bool(value)
+        if not isinstance(value, bool):
+            raise PartnerError(400, 'suspended must be true or false')
+        if not value and service['suspended'] and service.get('suspend_reason') not in (None, 'partner'):
+            raise PartnerError(403, 'A service suspended by the system cannot be unsuspended through the Partner API')
+        return value
+
+    # Product records
+
+    def list_products(self, request, collection):
+        product = PRODUCT_PATHS[collection]
+        items = [self.render_product(s) for s in self.store.data['live_services'] if s['product'] == product]
+        return ok(self.filtered(request, items))
+
+    def get_product(self, _request, collection, record_id):
+        product = PRODUCT_PATHS[collection]
+        for service in self.store.data['live_services']:
+            if service['product'] == product and str(service['record_id']) == record_id:
+                return ok(self.render_product(service))
+        raise PartnerError(404, '%s %s not found' % (product, record_id))

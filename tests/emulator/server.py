@@ -1,0 +1,246 @@
+"""The WSGI application (vendor dispatch, faults, request log, control endpoints) and the Emulator class."""
+
+import json
+import socket
+import sys
+import threading
+import traceback
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from .common import TOKEN_PATH, api_of, json_response, vendor_error
+from .faults import FaultRegistry, RequestLog
+from .oauth import OAuth
+from .partner import PartnerApi
+from .retailer import RetailerApi
+from .state import Store
+
+CONTROL_PREFIX = '/_emulator'
+FAULT_OPTIONS = ('route', 'method', 'count', 'probability', 'seed', 'status', 'retry_after', 'seconds')
+HTML_PAGE = ('<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n'
+             '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug's per-request access log would flood test output; the request log replaces it."""
+
+    def log_request(self, code='-', size='-'):
+        del code, size
+
+
+def _drop(environ):
+    # shutdown() (not close()) makes Werkzeug's own write fail with a broken pipe, which it treats as a
+    # dropped client quietly; the client sees the connection end with no status line.
+    sock = environ.get('werkzeug.socket')
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    return Response(b'', status=500)
+
+
+class Application:
+    """The WSGI callable shared by the in-process Emulator and the CLI."""
+
+    def __init__(self, fixture='default', config=None):
+        self.store = Store(fixture, config)
+        self.faults = FaultRegistry()
+        self.log = RequestLog()
+        self.oauth = OAuth(self.store)
+        self.partner = PartnerApi(self.store)
+        self.retailer = RetailerApi(self.store)
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + '/'):
+            return self.control(request)(environ, start_response)
+        entry = self.log.start(request.method, request.path, request.args.to_dict(), api_of(request.path))
+        response = self.vendor(request, environ)
+        self.log.finish(entry, None if response is None else response.status_code)
+        if response is None:
+            response = _drop(environ)
+        return response(environ, start_response)
+
+    def vendor(self, request, environ):
+        """The vendor response, or None when the connection is to be dropped."""
+        latency, fault = self.faults.select(request.method, request.path)
+        if latency:
+            self.faults.sleep(latency)
+        if fault is not None and fault.kind != 'drop_after':
+            return self.fault_response(fault, request)
+        request.get_data(cache=True)
+        response = self.dispatch(request)
+        if fault is not None:
+            return None
+        return response
+
+    def fault_response(self, fault, request):
+        if fault.kind == 'status':
+            headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
+            flat = self.store.config['partner_error_envelope'] == 'flat'
+            return vendor_error(request.path, fault.status, 'Injected fault: HTTP %d' % fault.status, flat=flat, headers=headers)
+        if fault.kind == 'html':
+            reason = Response(status=fault.status).status.split(' ', 1)[1]
+            return Response(HTML_PAGE.format(status=fault.status, reason=reason), status=fault.status,
+                            content_type='text/html')
+        if fault.kind == 'hang':
+            self.faults.sleep(fault.seconds)
+        return None
+
+    def dispatch(self, request):
+        try:
+            api = api_of(request.path)
+            if api == 'partner':
+                return self.partner(request)
+            if api == 'oauth':
+                return self.oauth.token_endpoint(request)
+            denied = self.oauth.check_bearer(request)
+            return denied if denied is not None else self.retailer(request)
+        except Exception:  # pylint: disable=broad-exception-caught
+            # A bug in the emulator must still look like a vendor 500 to the client under test.
+            traceback.print_exc(file=sys.stderr)
+            return vendor_error(request.path, 500, 'Emulator internal error')
+
+    # Control endpoints
+
+    def control(self, request):
+        try:
+            return self._control(request)
+        except (ValueError, TypeError) as error:
+            return json_response(400, {'error': str(error)})
+
+    def _control(self, request):
+        resource = request.path[len(CONTROL_PREFIX):].strip('/')
+        method = request.method
+        body = {}
+        if method in ('POST', 'PATCH') and request.get_data():
+            body = json.loads(request.get_data().decode('utf-8'))
+            if not isinstance(body, dict):
+                raise ValueError('the body must be a JSON object')
+        if resource == 'requests' and method == 'GET':
+            return json_response(200, self.log.list(api=request.args.get('api'), method=request.args.get('method')))
+        if resource == 'requests' and method == 'DELETE':
+            self.log.clear()
+            return json_response(200, {'cleared': True})
+        if resource == 'writes' and method == 'GET':
+            return json_response(200, self.log.writes())
+        if resource == 'reset' and method == 'POST':
+            self.reset(body.get('fixture'))
+            return json_response(200, {'reset': True, 'fixture': body.get('fixture') or self.store.fixture})
+        if resource == 'config' and method == 'GET':
+            return json_response(200, dict(self.store.config))
+        if resource == 'config' and method == 'PATCH':
+            self.store.configure(**body)
+            return json_response(200, dict(self.store.config))
+        if resource == 'faults' and method == 'GET':
+            return json_response(200, self.faults.list())
+        if resource == 'faults' and method == 'POST':
+            unknown = set(body) - set(FAULT_OPTIONS) - {'kind'}
+            if unknown or 'kind' not in body:
+                raise ValueError('a fault needs "kind" and only the options %s' % ', '.join(FAULT_OPTIONS))
+            return json_response(200, self.faults.add(body.pop('kind'), **body))
+        if resource == 'faults' and method == 'DELETE':
+            self.faults.clear()
+            return json_response(200, {'cleared': True})
+        if resource == 'tokens/expire' and method == 'POST':
+            self.oauth.expire_all()
+            return json_response(200, {'expired': True})
+        if resource == 'state' and method == 'GET':
+            return json_response(200, self.store.snapshot())
+        return json_response(404, {'error': 'unknown control endpoint %s %s' % (method, request.path)})
+
+    def reset(self, fixture=None):
+        self.faults.clear()
+        self.store.reset(fixture)
+        self.log.clear()
+
+
+class Emulator:
+    """Both vendor APIs on one threaded local HTTP server (see README.md)."""
+
+    def __init__(self, fixture='default', config=None, host='127.0.0.1', port=0):
+        self.app = Application(fixture, config)
+        self.host = host
+        self.port = port
+        self._server = None
+        self._thread = None
+
+    @property
+    def url(self):
+        if self._server is None:
+            raise RuntimeError('the emulator is not started')
+        return 'http://%s:%d' % (self.host, self._server.server_port)
+
+    @property
+    def partner_url(self):
+        return self.url + '/api-v1'
+
+    @property
+    def retailer_url(self):
+        return self.url
+
+    @property
+    def token_url(self):
+        return self.url + TOKEN_PATH
+
+    def start(self):
+        if self._server is not None:
+            return self
+        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name='emulator', daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is None:
+            return
+        self.app.faults.release()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def reset(self, fixture=None):
+        self.app.reset(fixture)
+
+    def configure(self, **switches):
+        self.app.store.configure(**switches)
+
+    def config(self):
+        return dict(self.app.store.config)
+
+    def add_fault(self, kind, route=None, method=None, count=None, probability=None, seed=None, status=None,
+                  retry_after=None, seconds=None):
+        return self.app.faults.add(kind, route=route, method=method, count=count, probability=probability, seed=seed,
+                                   status=status, retry_after=retry_after, seconds=seconds)
+
+    def clear_faults(self):
+        self.app.faults.clear()
+
+    def faults(self):
+        return self.app.faults.list()
+
+    def requests(self, api=None, method=None):
+        return self.app.log.list(api=api, method=method)
+
+    def writes(self):
+        return self.app.log.writes()
+
+    def clear_requests(self):
+        self.app.log.clear()
+
+    def expire_tokens(self):
+        self.app.oauth.expire_all()
+
+    def snapshot(self):
+        return self.app.store.snapshot()
