@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The connection options of the MailUp Retailer API, as in retailer_argument_spec().
+    DOCUMENTATION = r'''
+options:
+  api_url:
+    description:
+      - Base URL of the MailUp services host. The OAuth2 token endpoint and the RetailerService
+        resources are found below it.
+      - If not set, the value of the E(MAILUP_API_URL) environment variable is used, and then the default.
+    type: str
+    default: https://services.mailup.com
+  client_id:
+    description:
+      - The OAuth2 client ID of the retailer's application.
+      - If not set, the value of the E(MAILUP_CLIENT_ID) environment variable is used.
+    type: str
+    required: true
+  client_secret:
+    description:
+      - The OAuth2 client secret of the retailer's application.
+      - If not set, the value of the E(MAILUP_CLIENT_SECRET) environment variable is used.
+      - It never appears in the output or in error messages.
+    type: str
+    required: true
+  username:
+    description:
+      - The retailer's MailUp user, for the OAuth2 password grant.
+      - If not set, the value of the E(MAILUP_USERNAME) environment variable is used.
+    type: str
+    required: true
+  password:
+    description:
+      - The password of O(username).
+      - If not set, the value of the E(MAILUP_PASSWORD) environment variable is used.
+      - It never appears in the output or in error messages, and neither do the access and refresh tokens.
+    type: str
+    required: true
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the API.
+      - Set to V(false) only against a test server with a self-signed certificate.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the API's certificate with, instead of the system's bundle.
+      - Ignored when O(validate_certs=false).
+    type: path
+  timeout:
+    description:
+      - How long, in seconds, to wait for each HTTP request to connect and to answer.
+      - Retries and their waits come on top of this, up to a bounded total; waiting for an
+        asynchronous job has its own limit.
+    type: float
+    default: 30
+  allow_plain_http:
+    description:
+      - Allow an V(http://) O(api_url) on a host that is not loopback.
+      - Plain HTTP sends the credentials and tokens unencrypted, so it is refused unless this is V(true).
+        Loopback hosts (V(localhost), V(127.0.0.0/8), V(::1)) are always allowed.
+    type: bool
+    default: false
+requirements:
+  - requests
+'''

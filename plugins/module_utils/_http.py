@@ -1,0 +1,330 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one place of the collection that speaks HTTP.
+
+Everything vendor-specific (paths, bodies, the meaning of a status) lives in the
+API classes; this module only knows how to send a request safely, when sending it
+again is harmless, and how to turn any failure into one ApiError.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import email.utils
+import http.client
+import json as json_module
+import ipaddress
+import random
+import re
+import time
+import traceback
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from ansible.module_utils.basic import missing_required_lib
+
+# ApiError is imported from here by the API classes and the modules: one import path for the HTTP layer.
+from ansible_collections.channel.partner.plugins.module_utils._errors import (
+    ApiError,
+    InsecureUrlError,
+    redact_url,
+    text_excerpt,
+)
+
+try:
+    import requests
+    from requests.exceptions import RequestException
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    requests = None
+
+    class RequestException(Exception):
+        """Stands in so that ``except RequestException`` still parses without requests."""
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'channel.partner/%s' % COLLECTION_VERSION
+
+# Methods whose effect is the same however often they arrive; POST is not among them.
+REPEATABLE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'))
+# The server refused these before doing anything, so any method may be sent again.
+REFUSED_STATUSES = frozenset((429, 503))
+# The request may or may not have been applied: only a repeatable request is sent again.
+AMBIGUOUS_STATUSES = frozenset((500, 502, 504))
+
+
+def missing_requests_message():
+    return missing_required_lib('requests')
+
+
+def is_loopback_host(host):
+    if not host:
+        return False
+    host = host.strip('[]').rstrip('.').lower()
+    if host == 'localhost' or host.endswith('.localhost'):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), None when unusable."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+def no_vendor_error(_response):
+    # Without a vendor's parser the error message falls back to an excerpt of the body.
+    return None, None
+
+
+class ApiResponse:
+    """What a caller needs of a response, detached from requests; json() is None for a body that is not JSON."""
+
+    def __init__(self, status, reason, headers, text, url):
+        self.status, self.reason, self.headers, self.text, self.url = status, reason, headers, text, url
+        try:
+            self._parsed = json_module.loads(text) if text and text.strip() else None
+        except ValueError:
+            self._parsed = None
+
+    def json(self):
+        return self._parsed
+
+
+class HttpClient:
+    """A requests Session with the retry rules of the collection.
+
+    One instance per module run, so that connections are reused and every call
+    of the run shares one retry budget for sleeping.
+    """
+
+    MAX_ATTEMPTS = 4
+    BACKOFF_BASE = 0.5
+    BACKOFF_MAX = 8.0
+    RETRY_AFTER_CAP = 30.0
+    TOTAL_SLEEP_BUDGET = 60.0
+
+    def __init__(self, base_url, timeout=30, validate_certs=True, ca_path=None, allow_plain_http=False,
+                 auth=None, headers=None, error_parser=None, max_attempts=None, backoff_base=None,
+                 backoff_max=None, retry_after_cap=None, total_sleep_budget=None, sleep=None,
+                 jitter=None, secrets=None, session=None):
+        self.base_url = check_base_url(base_url, allow_plain_http)
+        self.timeout = float(timeout) if timeout is not None else None
+        self.verify = (ca_path or True) if validate_certs else False
+        self.error_parser = error_parser or no_vendor_error
+        self.max_attempts = max(1, int(max_attempts if max_attempts is not None else self.MAX_ATTEMPTS))
+        self.backoff_base = float(backoff_base if backoff_base is not None else self.BACKOFF_BASE)
+        self.backoff_max = float(backoff_max if backoff_max is not None else self.BACKOFF_MAX)
+        self.retry_after_cap = float(retry_after_cap if retry_after_cap is not None else self.RETRY_AFTER_CAP)
+        self.total_sleep_budget = float(total_sleep_budget if total_sleep_budget is not None else self.TOTAL_SLEEP_BUDGET)
+        self.sleep = sleep or time.sleep
+        self.jitter = jitter or random.random
+        self.secrets = set(secret for secret in (secrets or ()) if secret)
+        self.request_count = 0
+        self.slept = 0.0
+        if session is None:
+            if not HAS_REQUESTS:
+                raise ApiError(message=missing_requests_message())
+            session = requests.Session()
+        self.session = session
+        self.session.headers['User-Agent'] = USER_AGENT
+        self.session.headers.setdefault('Accept', 'application/json')
+        if headers:
+            self.session.headers.update(headers)
+        if auth is not None:
+            self.session.auth = auth
+            if isinstance(auth, tuple):
+                self.secrets.update(part for part in auth[1:] if part)
+
+    def add_secret(self, value):
+        if value:
+            self.secrets.add(str(value))
+
+    def url_for(self, path):
+        if path.startswith(('http://', 'https://')):
+            return path
+        return self.base_url + '/' + path.lstrip('/')
+
+    def _display_url(self, url, params):
+        if not params:
+            return url
+        pairs = params.items() if isinstance(params, dict) else params
+        joiner = '&' if '?' in url else '?'
+        return url + joiner + urlencode([(name, value) for name, value in pairs if value is not None], safe="()',!*:")
+
+    def request(self, method, path, params=None, json=None, data=None, headers=None, expected=(200,),
+                repeatable=None, auth=None):
+        """Send one logical request, retrying what is safe to retry; return an ApiResponse.
+
+        ``expected`` lists the statuses handed back to the caller; anything else
+        is retried or raised. ``repeatable`` overrides the method's own rule, for
+        a POST that is safe to repeat or a PUT that is not.
+        """
+        method = method.upper()
+        url = self.url_for(path)
+        display_url = self._display_url(url, params)
+        if repeatable is None:
+            repeatable = method in REPEATABLE_METHODS
+        attempt = 0
+        while True:
+            attempt += 1
+            self.request_count += 1
+            error = None
+            wait = None
+            try:
+                raw = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
+                                           timeout=self.timeout, verify=self.verify, auth=auth)
+            except RequestException as exception:
+                never_sent = _never_sent(exception)
+                error = ApiError(method, display_url, message=_describe_exception(exception, self.timeout),
+                                 applied=False if never_sent else None, attempts=attempt)
+                retry = _retryable_exception(exception) and (repeatable or never_sent)
+            else:
+                # The standard phrase, not the server's spelling of it (some send "NOT FOUND").
+                response = ApiResponse(raw.status_code, _reason_phrase(raw.status_code) or raw.reason,
+                                       raw.headers, raw.text, raw.url)
+                if response.status in expected:
+                    return response
+                error = self.error_from_response(method, display_url, response, attempt)
+                if response.status in REFUSED_STATUSES:
+                    retry = True
+                    wait = parse_retry_after(response.headers.get('Retry-After'))
+                    if wait is not None:
+                        wait = min(wait, self.retry_after_cap)
+                else:
+                    retry = repeatable and response.status in AMBIGUOUS_STATUSES
+            if not retry or attempt >= self.max_attempts:
+                raise error.scrub(self.secrets)
+            if wait is None:
+                wait = self._backoff(attempt)
+            if self.slept + wait > self.total_sleep_budget:
+                error.detail = ((error.detail + '; ') if error.detail else '') + 'retry budget exhausted'
+                raise error.scrub(self.secrets)
+            self.slept += wait
+            self.sleep(wait)
+
+    def _backoff(self, attempt):
+        # Half fixed, half random: retries of parallel hosts spread out, yet each one waits a little.
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
+        return ceiling / 2 + self.jitter() * ceiling / 2
+
+    def error_from_response(self, method, url, response, attempts=1):
+        status = response.status
+        code, message = None, None
+        if response.json() is not None:
+            try:
+                code, message = self.error_parser(response)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                code, message = None, None
+        if message is None and code is None:
+            message = text_excerpt(response.text) or None
+        if status in REFUSED_STATUSES or 400 <= status < 500:
+            applied = False
+        else:
+            applied = None
+        return ApiError(method, url, status=status, vendor_code=code, vendor_message=message,
+                        reason=response.reason or _reason_phrase(status), applied=applied, attempts=attempts)
+
+    def request_json(self, method, path, **request_options):
+        """Like request(), but the body must be JSON: returns (response, parsed body)."""
+        response = self.request(method, path, **request_options)
+        body = response.json()
+        if body is None:
+            excerpt = text_excerpt(response.text)
+            raise ApiError(method.upper(), self._display_url(self.url_for(path), request_options.get('params')),
+                           status=response.status, reason=response.reason,
+                           message='the response is not JSON' + (': %s' % excerpt if excerpt else ''),
+                           applied=None).scrub(self.secrets)
+        return response, body
+
+
+def check_base_url(base_url, allow_plain_http=False):
+    """Refuse a URL that would send credentials in clear text over a network."""
+    if not base_url:
+        raise InsecureUrlError(message='api_url must not be empty')
+    parts = urlsplit(str(base_url).strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ('http', 'https') or not parts.hostname:
+        raise InsecureUrlError(url=base_url, message='api_url %s is not an http:// or https:// URL'
+                               % redact_url(base_url))
+    if scheme == 'http' and not allow_plain_http and not is_loopback_host(parts.hostname):
+        raise InsecureUrlError(message='api_url %s uses plain http:// to a host that is not loopback, which would send the '
+                               'credentials unencrypted; use https:// or set allow_plain_http=true' % redact_url(base_url))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, '', '')).rstrip('/')
+
+
+def _reason_phrase(status):
+    return http.client.responses.get(status, '')
+
+
+def _innermost_reason(exception):
+    # requests wraps urllib3's MaxRetryError, which wraps the socket-level cause.
+    reason = exception.args[0] if exception.args else None
+    for _level in range(5):
+        if getattr(reason, 'reason', None) is None:
+            break
+        reason = reason.reason
+    return reason
+
+
+def _never_sent(exception):
+    # A failed TCP connect or name lookup means no byte of the request left, so even a POST may go again.
+    if HAS_REQUESTS and isinstance(exception, requests.exceptions.ConnectTimeout):
+        return True
+    if HAS_REQUESTS and isinstance(exception, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
+        return False
+    names = set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
+    return bool(names & {'NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError'})
+
+
+def _retryable_exception(exception):
+    if not HAS_REQUESTS:
+        return False
+    permanent = (requests.exceptions.SSLError, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                 requests.exceptions.InvalidSchema, requests.exceptions.TooManyRedirects)
+    if isinstance(exception, permanent):
+        return False
+    transient = (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError)
+    return isinstance(exception, transient)
+
+
+def _describe_exception(exception, timeout):
+    cause = _short(_innermost_reason(exception) or exception)
+    if HAS_REQUESTS:
+        if isinstance(exception, requests.exceptions.ConnectTimeout):
+            return 'could not connect within %s seconds' % timeout
+        if isinstance(exception, requests.exceptions.ReadTimeout):
+            return 'no response within %s seconds (timeout)' % timeout
+        if isinstance(exception, requests.exceptions.SSLError):
+            return 'TLS error: %s' % cause
+        if isinstance(exception, requests.exceptions.ConnectionError):
+            if _never_sent(exception):
+                return 'could not connect: %s' % cause
+            return 'the connection was lost before a complete response arrived (%s)' % cause
+    return '%s: %s' % (type(exception).__name__, cause)
+
+
+def _short(value):
+    text = str(value)
+    # urllib3 messages repeat the pool and object address: keep the human part.
+    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*', '', text)
+    return text_excerpt(text, 160) or type(value).__name__

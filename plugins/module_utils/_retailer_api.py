@@ -1,0 +1,333 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The MailUp RetailerService: profiles, packs and the retailer's customer accounts, over OAuth2."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import time
+
+from ansible_collections.channel.partner.plugins.module_utils._http import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    ApiError,
+    HttpClient,
+    missing_requests_message,
+)
+
+SERVICE_PATH = '/API/v1.1/Rest/RetailerService.svc'
+TOKEN_PATH = '/Authorization/OAuth/Token'
+
+PACK_REFUSALS = {
+    1: 'quantity_limits_exceeded',
+    2: 'profile_rules_error',
+    3: 'invalid_quantity',
+    4: 'invalid_workmode',
+}
+
+# Statuses after which a write may or may not have happened.
+AMBIGUOUS_STATUSES = (None, 500, 502, 504)
+
+
+class PackRefused(ApiError):
+    """The vendor refused a pack change with one of its business codes (HTTP 403, Code 1..4)."""
+
+    def __init__(self, *positional, **error_fields):
+        super(PackRefused, self).__init__(*positional, **error_fields)
+        self.code = _as_int(self.vendor_code)
+        self.refusal = PACK_REFUSALS.get(self.code, 'refused')
+
+    def to_dict(self):
+        result = super(PackRefused, self).to_dict()
+        result['refusal'] = self.refusal
+        return result
+
+
+class ProfileChangeFailed(ApiError):
+    """The asynchronous profile change ended in failure (the PUT answered 500)."""
+
+
+class ProfileChangeTimeout(ApiError):
+    """The profile change did not finish before the deadline; it may still finish later."""
+
+
+class AmbiguousWrite(ApiError):
+    """A write that must not be repeated lost its answer; ``applied`` says what the read-back showed."""
+
+    def to_dict(self):
+        result = super(AmbiguousWrite, self).to_dict()
+        result['applied'] = self.applied
+        return result
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def retailer_error_parser(response):
+    """Vendor code and message from MailUp's error object, a business result, or an OAuth2 error."""
+    body = response.json()
+    if not isinstance(body, dict):
+        return None, None
+    if 'ErrorCode' in body or 'ErrorDescription' in body:
+        return body.get('ErrorCode'), body.get('ErrorDescription') or body.get('ErrorName')
+    if 'Code' in body or 'Description' in body:
+        return body.get('Code'), body.get('Description')
+    if isinstance(body.get('error'), str):
+        return body['error'], body.get('error_description')
+    return None, body.get('message') or body.get('Message')
+
+
+class RetailerApi:
+    """The retailer's view of RetailerService, over one HttpClient (one Session) and one token per module run."""
+
+    PAGE_SIZE = 50
+    POLL_INTERVAL = 5.0
+    MAX_POLL_INTERVAL = 30.0
+    POLL_GROWTH = 1.5
+
+    def __init__(self, api_url, client_id, client_secret, username, password, timeout=30, validate_certs=True,
+                 ca_path=None, allow_plain_http=False, client=None, page_size=None, poll_interval=None,
+                 max_poll_interval=None, clock=None, **client_options):
+        self.client = client or HttpClient(api_url, timeout=timeout, validate_certs=validate_certs, ca_path=ca_path,
+                                           allow_plain_http=allow_plain_http, error_parser=retailer_error_parser,
+                                           **client_options)
+        self._credentials = {'client_id': client_id, 'client_secret': client_secret,
+                             'username': username, 'password': password}
+        self.client.add_secret(client_secret)
+        self.client.add_secret(password)
+        self.page_size = int(page_size or self.PAGE_SIZE)
+        self.poll_interval = float(poll_interval if poll_interval is not None else self.POLL_INTERVAL)
+        self.max_poll_interval = float(max_poll_interval if max_poll_interval is not None else self.MAX_POLL_INTERVAL)
+        self.clock = clock or time.monotonic
+        self._access_token = None
+        self._refresh_token = None
+        self.token_requests = 0
+
+    def __repr__(self):
+        return '%s(api_url=%r, client_id=%r, username=%r)' % (
+            type(self).__name__, self.client.base_url, self._credentials['client_id'], self._credentials['username'])
+
+    @classmethod
+    def from_module(cls, module, **options):
+        """Build from the options of retailer_argument_spec(); fails the module on a missing library or a refused URL."""
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
+        params = module.params
+        try:
+            return cls(params['api_url'], params['client_id'], params['client_secret'], params['username'],
+                       params['password'], timeout=params.get('timeout', 30),
+                       validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
+                       allow_plain_http=params.get('allow_plain_http', False), **options)
+        except ApiError as error:
+            module.fail_json(msg=str(error), error=error.to_dict())
+
+    @property
+    def request_count(self):
+        return self.client.request_count
+
+    # The token
+
+    def _grant(self, form, repeatable):
+        self.token_requests += 1
+        data = dict(form, client_id=self._credentials['client_id'], client_secret=self._credentials['client_secret'])
+        try:
+            _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable)
+        except ApiError as error:
+            error.detail = 'could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')
+            raise error.scrub(self.client.secrets) from None
+        token = body.get('access_token') if isinstance(body, dict) else None
+        if not token:
+            raise ApiError('POST', self.client.url_for(TOKEN_PATH), status=200,
+                           message='the token endpoint answered without an access_token').scrub(self.client.secrets)
+        self._access_token = token
+        self._refresh_token = body.get('refresh_token')
+        self.client.add_secret(token)
+        self.client.add_secret(self._refresh_token)
+        return token
+
+    def _password_grant(self):
+        # Asking for a token twice only wastes a token, so this POST may be repeated.
+        return self._grant({'grant_type': 'password', 'username': self._credentials['username'],
+                            'password': self._credentials['password']}, repeatable=True)
+
+    def _renew_token(self):
+        if self._refresh_token:
+            try:
+                # A refresh token is single-use: a lost answer makes a repeat fail, so never repeat it here.
+                return self._grant({'grant_type': 'refresh_token', 'refresh_token': self._refresh_token}, repeatable=False)
+            except ApiError:
+                self._refresh_token = None
+        return self._password_grant()
+
+    def _call(self, method, path, external_user_id=None, **request_options):
+        """One RetailerService call with the bearer token, renewed once and the call repeated once on 401."""
+        if self._access_token is None:
+            self._password_grant()
+        headers = {}
+        if external_user_id is not None:
+            headers['ExternalUserId'] = str(external_user_id)
+        for attempt in (1, 2):
+            headers['Authorization'] = 'Bearer %s' % self._access_token
+            try:
+                return self.client.request(method, SERVICE_PATH + path, headers=headers, **request_options)
+            except ApiError as error:
+                if error.status != 401 or attempt == 2:
+                    raise
+            self._renew_token()
+        raise AssertionError('unreachable')
+
+    def _call_json(self, method, path, external_user_id=None, **request_options):
+        response = self._call(method, path, external_user_id, **request_options)
+        body = response.json()
+        if body is None:
+            raise ApiError(method, self.client.url_for(SERVICE_PATH + path), status=response.status,
+                           reason=response.reason, message='the response is not JSON').scrub(self.client.secrets)
+        return body
+
+    def _all_pages(self, path):
+        """Every item of a paginated list, asking for the largest page so as to send the fewest requests."""
+        items = []
+        page_number = 0
+        while True:
+            body = self._call_json('GET', path, params={'PageSize': self.page_size, 'PageNumber': page_number})
+            if isinstance(body, list):
+                return body
+            page = body.get('Items') or []
+            items.extend(page)
+            total = body.get('TotalElementsCount')
+            if not body.get('IsPaginated', True) or not page or total is None or len(items) >= int(total):
+                return items
+            page_number += 1
+
+    # Management
+
+    def profiles(self):
+        return self._all_pages('/Management/Profile')
+
+    def profile_packs(self, profile_id):
+        return self._all_pages('/Management/Profile/%s/Pack' % profile_id)
+
+    # Accounts
+
+    def account_status(self, account_id, external_user_id):
+        """The account's status, or None when the account answers 404 (deleted or unknown)."""
+        try:
+            return self._call_json('GET', '/Account/%s/Status' % account_id, external_user_id)
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def set_account_enabled(self, account_id, external_user_id, enabled):
+        return self._call_json('PUT', '/Account/%s' % account_id, external_user_id,
+                               params={'Enable': 'true' if enabled else 'false'})
+
+    def delete_account(self, account_id, external_user_id):
+        try:
+            self._call('DELETE', '/Account/%s' % account_id, external_user_id)
+        except ApiError as error:
+            # A repeat of a DELETE whose first answer was lost finds the account gone: that is success.
+            if error.status == 404 and error.attempts > 1:
+                return None
+            raise
+        return None
+
+    def change_profile(self, account_id, external_user_id, profile_id, wait=True, timeout=300, poll_interval=None,
+                       max_poll_interval=None):
+        """Request the profile change and, with ``wait``, re-send the same PUT until it is done.
+
+        The vendor's only progress signal is the answer to the same PUT again, so
+        polling re-sends it: 202 (or 201) running, 200 done, 500 failed.
+        """
+        interval = float(poll_interval if poll_interval is not None else self.poll_interval)
+        ceiling = max(interval, float(max_poll_interval if max_poll_interval is not None else self.max_poll_interval))
+        deadline = self.clock() + float(timeout)
+        path = '/Account/%s/Profile/%s' % (account_id, profile_id)
+        started = False
+        last_problem = None
+        while True:
+            try:
+                response = self._call('PUT', path, external_user_id, expected=(200, 201, 202, 500))
+            except ApiError as error:
+                # Before the job is known to exist, a failure is simply the failure of the request.
+                if not started or error.status not in AMBIGUOUS_STATUSES + (503, 429):
+                    raise
+                last_problem = str(error)
+            else:
+                if response.status == 200:
+                    return 'done'
+                if response.status == 500:
+                    error = self.client.error_from_response('PUT', self.client.url_for(SERVICE_PATH + path), response)
+                    raise ProfileChangeFailed('PUT', error.url, status=500, vendor_code=error.vendor_code,
+                                              vendor_message=error.vendor_message, reason=error.reason,
+                                              message='the profile change of account %s to profile %s failed'
+                                              % (account_id, profile_id), applied=False).scrub(self.client.secrets)
+                started = True
+                last_problem = None
+                if not wait:
+                    return 'started'
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                message = ('the profile change of account %s to profile %s was requested but did not complete within %s '
+                           'seconds; it may still complete later: run again to check' % (account_id, profile_id, timeout))
+                if last_problem:
+                    message += ' (last poll: %s)' % last_problem
+                raise ProfileChangeTimeout('PUT', self.client.url_for(SERVICE_PATH + path), message=message,
+                                           applied=None).scrub(self.client.secrets)
+            self.client.sleep(min(interval, remaining))
+            interval = min(ceiling, interval * self.POLL_GROWTH)
+
+    def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode='absolute', quantity_before=None):
+        """Set (absolute) or change (incremental) the quantity of a pack; returns the vendor's {Code, Description}."""
+        path = '/Account/%s/Pack/%s' % (account_id, pack_id)
+        # Absolute sets a total, so sending it twice is harmless; incremental adds again on every arrival.
+        repeatable = work_mode == 'absolute'
+        try:
+            return self._call_json('POST', path, external_user_id, json={'Quantity': quantity, 'WorkMode': work_mode},
+                                   repeatable=repeatable)
+        except ApiError as error:
+            if error.status == 403 and _as_int(error.vendor_code) in PACK_REFUSALS:
+                raise PackRefused(error.method, error.url, status=error.status, vendor_code=error.vendor_code,
+                                  vendor_message=error.vendor_message, reason=error.reason,
+                                  message='pack %s refused for account %s' % (pack_id, account_id),
+                                  applied=False, attempts=error.attempts) from None
+            if repeatable or error.status not in AMBIGUOUS_STATUSES or error.applied is False:
+                raise
+            raise self._ambiguous_pack_write(error, account_id, external_user_id, pack_id, quantity,
+                                             quantity_before) from None
+
+    def _ambiguous_pack_write(self, error, account_id, external_user_id, pack_id, quantity, quantity_before):
+        applied = None
+        now = None
+        if quantity_before is not None:
+            try:
+                status = self.account_status(account_id, external_user_id)
+            except ApiError:
+                status = None
+            for pack in (status or {}).get('ActivePacks') or []:
+                if str(pack.get('Id')) == str(pack_id):
+                    now = _as_int(pack.get('Quantity'))
+            if now is None and status is not None:
+                now = 0
+            if now == quantity_before + quantity:
+                applied = True
+            elif now == quantity_before:
+                applied = False
+        if applied is True:
+            verdict = 'it was applied (quantity %s -> %s); it was not sent again' % (quantity_before, now)
+        elif applied is False:
+            verdict = 'it was not applied (quantity still %s); it was not sent again, run again to apply it' % now
+        else:
+            verdict = ('whether it was applied is unknown%s; it was not sent again, check the account before retrying'
+                       % ('' if now is None else ' (quantity now %s)' % now))
+        message = 'the incremental change of pack %s by %s lost its answer (%s): %s' % (
+            pack_id, quantity, error.detail or 'HTTP %s' % error.status, verdict)
+        return AmbiguousWrite(error.method, error.url, status=error.status, vendor_code=error.vendor_code,
+                              vendor_message=error.vendor_message, reason=error.reason, message=message,
+                              applied=applied, attempts=error.attempts).scrub(self.client.secrets)

@@ -1,0 +1,274 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HttpClient against the emulator: the retry rules proven from the emulator's request log."""
+
+import json
+import socket
+
+import pytest
+
+from ansible_collections.channel.partner.plugins.module_utils import _http
+from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError, InsecureUrlError, redact_url, text_excerpt
+from ansible_collections.channel.partner.plugins.module_utils._http import (
+    COLLECTION_VERSION,
+    HttpClient,
+    check_base_url,
+    parse_retry_after,
+)
+
+PARTNER_ID = '100200'
+API_KEY = 'emu-partner-key-4b9d2c7e'
+PATH = '/live_services/1234931'
+# Whatever the emulator answers once the fault is gone, the client hands it back: only retries matter here.
+ANY_ANSWER = tuple(status for status in range(200, 500) if status != 429)
+
+
+class SleepRecorder:
+    def __init__(self):
+        self.waits = []
+
+    def __call__(self, seconds):
+        self.waits.append(seconds)
+
+
+def make_client(emulator, sleep=None, **options):
+    options.setdefault('timeout', 5)
+    return HttpClient(emulator.partner_url, auth=(PARTNER_ID, API_KEY), sleep=sleep or SleepRecorder(),
+                      jitter=lambda: 0.5, **options)
+
+
+def sent(emulator, method=None):
+    return [entry for entry in emulator.requests(api='partner', method=method) if entry['path'].endswith(PATH)]
+
+
+def assert_no_secret(error, secrets=(API_KEY,)):
+    for text in (str(error), repr(error), json.dumps(error.to_dict(), default=str)):
+        for secret in secrets:
+            assert secret not in text
+
+
+REPEATABLE = ('GET', 'PUT', 'PATCH', 'DELETE')
+
+
+@pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
+@pytest.mark.parametrize('method', REPEATABLE + ('POST',))
+def test_retry_matrix_status(emulator, method, status):
+    emulator.add_fault('status', route=PATH, method=method, count=1, status=status, retry_after=0)
+    client = make_client(emulator)
+    retried = status in (429, 503) or method != 'POST'
+    if retried:
+        response = client.request(method, PATH, json={}, expected=ANY_ANSWER)
+        assert response.status != status
+        assert len(sent(emulator, method)) == 2
+    else:
+        with pytest.raises(ApiError) as caught:
+            client.request(method, PATH, json={}, expected=ANY_ANSWER)
+        assert caught.value.status == status
+        assert caught.value.method == 'POST'
+        assert caught.value.applied is None
+        assert len(sent(emulator, method)) == 1
+        assert_no_secret(caught.value)
+    assert client.request_count == len(sent(emulator, method))
+
+
+@pytest.mark.parametrize('kind', ['drop_before', 'drop_after'])
+@pytest.mark.parametrize('method', REPEATABLE + ('POST',))
+def test_retry_matrix_dropped_connection(emulator, method, kind):
+    emulator.add_fault(kind, route=PATH, method=method, count=1)
+    client = make_client(emulator)
+    if method == 'POST':
+        with pytest.raises(ApiError) as caught:
+            client.request(method, PATH, json={}, expected=ANY_ANSWER)
+        error = caught.value
+        assert error.status is None
+        assert error.applied is None
+        assert 'connection was lost' in str(error)
+        assert len(sent(emulator, method)) == 1
+        assert_no_secret(error)
+    else:
+        client.request(method, PATH, json={}, expected=ANY_ANSWER)
+        assert len(sent(emulator, method)) == 2
+
+
+def test_post_marked_repeatable_is_retried(emulator):
+    emulator.add_fault('status', route=PATH, method='POST', count=1, status=502)
+    client = make_client(emulator)
+    client.request('POST', PATH, json={}, expected=ANY_ANSWER, repeatable=True)
+    assert len(sent(emulator, 'POST')) == 2
+
+
+def test_put_marked_not_repeatable_is_not_retried(emulator):
+    emulator.add_fault('status', route=PATH, method='PUT', count=1, status=500)
+    client = make_client(emulator)
+    with pytest.raises(ApiError):
+        client.request('PUT', PATH, json={}, expected=ANY_ANSWER, repeatable=False)
+    assert len(sent(emulator, 'PUT')) == 1
+
+
+def test_attempts_are_bounded(emulator):
+    emulator.add_fault('status', route=PATH, status=503, retry_after=0)
+    sleep = SleepRecorder()
+    client = make_client(emulator, sleep=sleep, max_attempts=4)
+    with pytest.raises(ApiError) as caught:
+        client.request('GET', PATH)
+    assert len(sent(emulator)) == 4
+    assert len(sleep.waits) == 3
+    assert 'after 4 attempts' in str(caught.value)
+    assert caught.value.status == 503
+    assert caught.value.applied is False
+
+
+def test_backoff_is_exponential_and_jittered(emulator):
+    emulator.add_fault('status', route=PATH, status=502)
+    sleep = SleepRecorder()
+    client = HttpClient(emulator.partner_url, auth=(PARTNER_ID, API_KEY), sleep=sleep, jitter=lambda: 1.0,
+                        backoff_base=0.5, backoff_max=1.5, max_attempts=5)
+    with pytest.raises(ApiError):
+        client.request('GET', PATH)
+    assert sleep.waits == [0.5, 1.0, 1.5, 1.5]
+    low = HttpClient(emulator.partner_url, jitter=lambda: 0.0, backoff_base=0.5)
+    assert [low._backoff(attempt) for attempt in (1, 2, 3)] == [0.25, 0.5, 1.0]
+
+
+def test_retry_after_is_honoured(emulator):
+    emulator.add_fault('status', route=PATH, count=2, status=429, retry_after=3)
+    sleep = SleepRecorder()
+    client = make_client(emulator, sleep=sleep)
+    assert client.request('GET', PATH).status == 200
+    assert sleep.waits == [3.0, 3.0]
+    assert len(sent(emulator)) == 3
+
+
+def test_retry_after_is_capped(emulator):
+    emulator.add_fault('status', route=PATH, count=1, status=503, retry_after=3600)
+    sleep = SleepRecorder()
+    client = make_client(emulator, sleep=sleep)
+    assert client.request('POST', PATH, json={}, expected=ANY_ANSWER).status != 503
+    assert sleep.waits == [HttpClient.RETRY_AFTER_CAP]
+    assert HttpClient.RETRY_AFTER_CAP == 30
+
+
+def test_total_sleep_is_bounded(emulator):
+    emulator.add_fault('status', route=PATH, status=429, retry_after=25)
+    sleep = SleepRecorder()
+    client = make_client(emulator, sleep=sleep, max_attempts=10, total_sleep_budget=60)
+    with pytest.raises(ApiError) as caught:
+        client.request('GET', PATH)
+    assert sleep.waits == [25.0, 25.0]
+    assert len(sent(emulator)) == 3
+    assert 'retry budget exhausted' in str(caught.value)
+
+
+def test_html_error_page_is_readable(emulator):
+    emulator.add_fault('html', route=PATH, method='POST', status=502)
+    client = make_client(emulator)
+    with pytest.raises(ApiError) as caught:
+        client.request('POST', PATH, json={})
+    message = str(caught.value)
+    assert message.startswith('POST %s%s failed: HTTP 502 Bad Gateway: ' % (emulator.partner_url, PATH))
+    assert '502 bad gateway nginx' in message.lower()
+    assert '<' not in message and '\n' not in message and '  ' not in message
+    assert len(sent(emulator)) == 1
+
+
+def test_read_timeout(emulator):
+    emulator.add_fault('hang', route=PATH, method='POST', seconds=5)
+    client = make_client(emulator, timeout=0.3)
+    with pytest.raises(ApiError) as caught:
+        client.request('POST', PATH, json={})
+    assert 'no response within 0.3 seconds' in str(caught.value)
+    assert caught.value.status is None
+    assert caught.value.applied is None
+    assert len(sent(emulator)) == 1
+
+
+def test_connection_refused_is_retried_even_for_post():
+    # Nothing listens on the port: no byte of the request left, so a POST is safe to send again.
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    sleep = SleepRecorder()
+    client = HttpClient('http://127.0.0.1:%d' % port, sleep=sleep, max_attempts=3, timeout=2)
+    with pytest.raises(ApiError) as caught:
+        client.request('POST', '/anything', json={})
+    assert client.request_count == 3
+    assert caught.value.applied is False
+    assert 'could not connect' in str(caught.value)
+
+
+def test_user_agent_timeout_and_tls_settings(emulator):
+    client = make_client(emulator, timeout=7, validate_certs=True, ca_path='/etc/ssl/certs/ca.pem')
+    assert client.session.headers['User-Agent'] == 'channel.partner/%s' % COLLECTION_VERSION == 'channel.partner/0.1.0'
+    assert client.timeout == 7.0
+    assert client.verify == '/etc/ssl/certs/ca.pem'
+    assert make_client(emulator, validate_certs=False, ca_path='/x').verify is False
+    assert make_client(emulator).verify is True
+    assert client.request('GET', PATH).json()['data']['id'] == 1234931
+
+
+@pytest.mark.parametrize('url', [
+    'http://example.com/api', 'http://10.0.0.1', 'http://sandbox.my-engine.com/api-v1', 'http://localhost.example.com',
+])
+def test_plain_http_to_a_remote_host_is_refused(url):
+    with pytest.raises(InsecureUrlError) as caught:
+        HttpClient(url)
+    assert isinstance(caught.value, ApiError) and isinstance(caught.value, ValueError)
+    assert 'allow_plain_http' in str(caught.value)
+    assert HttpClient(url, allow_plain_http=True).base_url.startswith('http://')
+
+
+@pytest.mark.parametrize('url', [
+    'http://127.0.0.1:8080', 'http://127.1.2.3/x/', 'http://localhost:1', 'http://[::1]:9/api', 'https://example.com',
+])
+def test_loopback_and_https_are_accepted(url):
+    assert check_base_url(url) == url.rstrip('/')
+
+
+def test_non_http_scheme_is_refused():
+    with pytest.raises(ValueError):
+        HttpClient('ftp://example.com')
+
+
+def test_redact_url():
+    assert redact_url('https://user:pw@host/p?a=1&api_key=s3&access_token=t&Enable=true') == \
+        'https://host/p?a=1&api_key=********&access_token=********&Enable=true'
+
+
+def test_text_excerpt():
+    page = '<html><head><style>p {}</style><title>Oops</title></head>\n<body><script>var x = 1;</script>' \
+           '<h1>503   Service &amp; Unavailable</h1>' + 'x' * 500 + '</body></html>'
+    excerpt = text_excerpt(page)
+    assert excerpt.startswith('Oops 503 Service & Unavailable x')
+    assert len(excerpt) <= 200 and excerpt.endswith('...')
+    assert 'var x' not in excerpt
+
+
+def test_parse_retry_after():
+    assert parse_retry_after('7') == 7.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after('soon') is None
+    assert parse_retry_after('Wed, 21 Oct 2015 07:28:00 GMT', now=1445412470) == pytest.approx(10.0)
+
+
+def test_error_to_dict_and_scrub():
+    error = ApiError('GET', 'https://h/p?token=abc', status=500, vendor_code='E1', vendor_message='bad secret-value',
+                     reason='Internal Server Error').scrub(['secret-value'])
+    assert error.to_dict() == {'method': 'GET', 'url': 'https://h/p?token=********', 'status': 500,
+                               'vendor_code': 'E1', 'vendor_message': 'bad ********'}
+    assert str(error) == 'GET https://h/p?token=******** failed: HTTP 500 Internal Server Error: bad ******** (code E1)'
+    assert 'secret-value' not in repr(error)
+
+
+def test_missing_requests_is_reported(monkeypatch):
+    from ansible_collections.channel.partner.plugins.module_utils import _partner_api
+
+    class FakeModule:
+        params = {}
+
+        def fail_json(self, **result):
+            raise SystemExit(result)
+
+    monkeypatch.setattr(_partner_api, 'HAS_REQUESTS', False)
+    with pytest.raises(SystemExit) as caught:
+        _partner_api.PartnerApi.from_module(FakeModule())
+    assert 'requests' in caught.value.args[0]['msg']
+    assert _http.HAS_REQUESTS is True
