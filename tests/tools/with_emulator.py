@@ -94,7 +94,6 @@ def run_demo(emulator, environment):
     return 0
 
 
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--fixture', default='default', help='emulator fixture name or path (default: %(default)s)')
