@@ -1,0 +1,383 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) Channel Partner Maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: retailer_account
+short_description: Enable, disable, re-profile or delete a MailUp retailer customer account
+version_added: 0.1.0
+description:
+  - Manages an existing customer account of a MailUp retailer through the Retailer API
+    (RetailerService), that is whether it is enabled or disabled, which profile it has, or whether it exists at all.
+  - The current state is read from C(GET Account/{id}/Status); only what differs from the wanted state is written.
+  - A profile change is asynchronous at MailUp; by default the module waits until it is applied (see O(wait)).
+  - The module does not create accounts.
+author:
+  - Channel Partner Maintainers (@channel-partner)
+extends_documentation_fragment:
+  - channel.partner.retailer_api
+  - channel.partner.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode sends no write at all, not even the profile change request, because that request itself starts the change.
+  diff_mode:
+    support: full
+    details:
+      - The diff shows the state and the profile id before and after.
+  idempotent:
+    support: full
+options:
+  account_id:
+    description:
+      - The id of the customer account (C(IdAccount)).
+    type: int
+    required: true
+  external_user_id:
+    description:
+      - The retailer's own identifier of the customer, sent as the C(ExternalUserId) header with every account request.
+      - MailUp refuses account requests without it, so an empty value fails before any request is sent.
+    type: str
+    required: true
+  state:
+    description:
+      - V(enabled) and V(disabled) enable or disable the account (C(PUT Account/{id}?Enable=true|false)).
+      - V(absent) deletes the account (C(DELETE Account/{id})); an account that already answers 404 is left alone and reported
+        unchanged. A deleted account cannot be brought back by this module.
+    type: str
+    choices: [enabled, disabled, absent]
+    default: enabled
+  profile:
+    description:
+      - The profile the account must have, given by id (for example V(1047)) or by name (for example V(Economy)).
+      - A name is resolved through the list of the retailer's profiles; the module fails when no profile or more than one
+        profile has that name. A value made of digits is taken as an id when a profile has that id.
+      - When omitted, the profile is left as it is. Ignored with O(state=absent).
+    type: str
+  wait:
+    description:
+      - Whether to wait until a profile change is applied.
+      - With V(false), the change is requested once and the module returns RV(profile_change=started) while MailUp
+        is still working on it; running the task again later reports it done.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait for a profile change, when O(wait=true).
+      - When the time is up the module fails, saying that the change was requested and may still complete.
+    type: int
+    default: 300
+  poll_interval:
+    description:
+      - Seconds between the first two checks of a pending profile change. The interval grows after each check, up to 30 seconds.
+    type: float
+    default: 5
+notes:
+  - >-
+    When several things change, they are written in this order: the account is enabled first (so that a profile change
+    happens on an active account), then the profile is changed, then the account is disabled (again so that the profile
+    change happens while it is still active). When a write fails after an earlier one succeeded, the error message lists
+    the writes that were already done.
+  - The profile change is polled by repeating the same C(PUT Account/{id}/Profile/{id_Profile}), as MailUp documents;
+    V(202) (or V(201)) means still running, V(200) applied, V(500) failed.
+seealso:
+  - module: channel.partner.retailer_profile_info
+  - module: channel.partner.retailer_pack
+'''
+
+EXAMPLES = r'''
+- name: Make sure the account is enabled with the Economy profile
+  channel.partner.retailer_account:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23055
+    external_user_id: cust-23055
+    state: enabled
+    profile: Economy
+
+- name: Move the account to the profile 1048 without waiting for MailUp to finish
+  channel.partner.retailer_account:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23053
+    external_user_id: cust-23053
+    profile: "1048"
+    wait: false
+  register: reprofile
+
+- name: Disable an account
+  channel.partner.retailer_account:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23054
+    external_user_id: cust-23054
+    state: disabled
+
+- name: Delete an account
+  channel.partner.retailer_account:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23054
+    external_user_id: cust-23054
+    state: absent
+'''
+
+RETURN = r'''
+account:
+  description:
+    - The account status after the run, as C(GET Account/{id}/Status) returns it.
+    - In check mode, the status the run would produce, as far as this module manages it (C(Code), C(Description),
+      C(IdProfile)); C(ActivePacks) is shown as it is now, although MailUp adapts it to a new profile.
+    - An empty dictionary when the account is absent.
+  returned: success
+  type: dict
+  sample:
+    Code: 0
+    Description: Enabled
+    ActivePacks:
+      - Id: 534
+        Quantity: 3
+        CurrentQuantity: 3
+    Credits: 1200
+    IdAccount: 23055
+    IdProfile: 1047
+    ValidFrom: "2024-05-01 00:00:00Z"
+    ValidTo: "2025-05-01 00:00:00Z"
+writes_done:
+  description:
+    - When a write failed after earlier writes of the same task succeeded, what those earlier writes did.
+  returned: failure
+  type: list
+  elements: str
+  sample: [enabled the account 23054]
+profile_change:
+  description:
+    - V(none) when the profile did not have to change, V(done) when it was changed and applied (or would be, in check mode),
+      V(started) when it was requested with O(wait=false) and MailUp had not finished yet.
+  returned: success
+  type: str
+  sample: done
+plan:
+  description:
+    - A stable summary of what the task did (or would do in check mode), for reports and callback plugins.
+  returned: success
+  type: dict
+  contains:
+    resource:
+      description: C(retailer_account/) followed by the account id.
+      type: str
+      returned: always
+      sample: retailer_account/23055
+    action:
+      description: V(none), V(update) (enable, disable or profile change) or V(delete).
+      type: str
+      returned: always
+      sample: update
+    before:
+      description: The state (V(enabled), V(disabled) or V(absent)) and the profile id before the run.
+      type: dict
+      returned: always
+      sample: {state: disabled, profile_id: 1046}
+    after:
+      description: The state and the profile id wanted after the run.
+      type: dict
+      returned: always
+      sample: {state: enabled, profile_id: 1047}
+  sample:
+    resource: retailer_account/23054
+    action: update
+    before: {state: disabled, profile_id: 1046}
+    after: {state: enabled, profile_id: 1047}
+diff:
+  description: The state and the profile id before and after the run.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The state and the profile id before the run.
+      type: dict
+      returned: always
+      sample: {state: disabled, profile_id: 1046}
+    after:
+      description: The state and the profile id after the run.
+      type: dict
+      returned: always
+      sample: {state: enabled, profile_id: 1047}
+  sample:
+    before: {state: disabled, profile_id: 1046}
+    after: {state: enabled, profile_id: 1047}
+'''
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
+from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import (
+    ACCOUNT_DISABLED,
+    ACCOUNT_ENABLED,
+    ResolveError,
+    account_summary,
+    resolve_profile,
+)
+
+MAX_POLL_INTERVAL = 30
+STATUS_DESCRIPTIONS = {ACCOUNT_ENABLED: 'Enabled', ACCOUNT_DISABLED: 'Disabled'}
+
+
+def wanted_profile_id(api, current_profile_id, profile):
+    """The id of the profile the user asked for; the profile list is read only when it is needed."""
+    if profile is None:
+        return current_profile_id
+    profile = profile.strip()
+    # An id equal to the current profile needs no lookup: a no-op costs no extra request.
+    if profile.isdigit() and current_profile_id is not None and int(profile) == current_profile_id:
+        return current_profile_id
+    return int(resolve_profile(api.profiles(), profile)['Id'])
+
+
+def planned_writes(before, after):
+    """The writes that take ``before`` to ``after``, in the documented order."""
+    if after['state'] == 'absent':
+        return ['delete'] if before['state'] != 'absent' else []
+    writes = []
+    if before['state'] == 'disabled' and after['state'] == 'enabled':
+        writes.append('enable')
+    if after['profile_id'] != before['profile_id']:
+        writes.append('profile')
+    if before['state'] == 'enabled' and after['state'] == 'disabled':
+        writes.append('disable')
+    return writes
+
+
+def predicted_status(status, after):
+    """What Account/{id}/Status will say once the writes are applied (used in check mode)."""
+    if after['state'] == 'absent':
+        return {}
+    predicted = copy.deepcopy(status)
+    code = ACCOUNT_ENABLED if after['state'] == 'enabled' else ACCOUNT_DISABLED
+    if predicted.get('Code') != code:
+        predicted['Code'] = code
+        predicted['Description'] = STATUS_DESCRIPTIONS[code]
+    predicted['IdProfile'] = after['profile_id']
+    return predicted
+
+
+def describe_write(write, account_id, after):
+    return {
+        'enable': 'enabled the account %s' % account_id,
+        'disable': 'disabled the account %s' % account_id,
+        'profile': 'changed the profile of the account %s to %s' % (account_id, after['profile_id']),
+        'delete': 'deleted the account %s' % account_id,
+    }[write]
+
+
+def converge(module, api, account_id, external_user_id, done):
+    """Read the account, write the difference (unless in check mode) and return the module result.
+
+    ``done`` collects a description of every write that succeeded, for the error message
+    of a later write that fails.
+    """
+    wanted_state = module.params['state']
+    status = api.account_status(account_id, external_user_id)
+    before = account_summary(status)
+    if status is None and wanted_state != 'absent':
+        module.fail_json(msg='the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
+
+    if wanted_state == 'absent':
+        after = account_summary(None)
+    else:
+        after = {'state': wanted_state, 'profile_id': wanted_profile_id(api, before['profile_id'], module.params['profile'])}
+    writes = planned_writes(before, after)
+
+    profile_change = 'none'
+    if 'profile' in writes:
+        profile_change = 'done' if module.params['wait'] else 'started'
+
+    account = {} if status is None else status
+    if writes and module.check_mode:
+        account = predicted_status(status, after)
+    elif writes:
+        for write in writes:
+            if write == 'delete':
+                api.delete_account(account_id, external_user_id)
+            elif write in ('enable', 'disable'):
+                api.set_account_enabled(account_id, external_user_id, write == 'enable')
+            else:
+                profile_change = api.change_profile(
+                    account_id, external_user_id, after['profile_id'], wait=module.params['wait'],
+                    timeout=module.params['wait_timeout'], poll_interval=module.params['poll_interval'],
+                    max_poll_interval=MAX_POLL_INTERVAL)
+            done.append(describe_write(write, account_id, after))
+        # Read the status back rather than guess it: dates and the profile of a started job are the vendor's to tell.
+        account = {} if after['state'] == 'absent' else (api.account_status(account_id, external_user_id) or {})
+
+    result = dict(
+        changed=bool(writes),
+        account=account,
+        profile_change=profile_change,
+        plan={
+            'resource': 'retailer_account/%s' % account_id,
+            'action': 'delete' if 'delete' in writes else ('update' if writes else 'none'),
+            'before': before,
+            'after': after,
+        },
+    )
+    if module._diff:
+        result['diff'] = {'before': before, 'after': after}
+    return result
+
+
+def main():
+    argument_spec = retailer_argument_spec()
+    argument_spec.update(
+        account_id=dict(type='int', required=True),
+        external_user_id=dict(type='str', required=True),
+        state=dict(type='str', default='enabled', choices=['enabled', 'disabled', 'absent']),
+        profile=dict(type='str'),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=300),
+        poll_interval=dict(type='float', default=5),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    account_id = module.params['account_id']
+    external_user_id = (module.params['external_user_id'] or '').strip()
+    # MailUp answers 400 "Invalid ExternalUserId." to every account request without one: say so before sending any.
+    if not external_user_id:
+        module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
+    if module.params['wait_timeout'] < 0 or module.params['poll_interval'] <= 0:
+        module.fail_json(msg='wait_timeout must be 0 or more and poll_interval more than 0')
+
+    api = RetailerApi.from_module(module)
+    done = []
+    try:
+        module.exit_json(**converge(module, api, account_id, external_user_id, done))
+    except ResolveError as error:
+        module.fail_json(msg=str(error))
+    except ApiError as error:
+        message = str(error)
+        if done:
+            message = '%s; writes already done before this failure: %s' % (message, ', '.join(done))
+        module.fail_json(msg=message, error=error.to_dict(), writes_done=done)
+
+
+if __name__ == '__main__':
+    main()
