@@ -37,7 +37,7 @@ sanity: tree
 	cd $(TREE) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
 lint: tree
-	cd $(TREE) && ANSIBLE_COLLECTIONS_PATH=$(TREE_ROOT) $(BIN)/ansible-lint --offline --profile production $(wildcard playbooks roles)
+	cd $(TREE) && PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(TREE_ROOT) ansible-lint --offline --profile production $(wildcard playbooks roles)
 
 units: venv
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit $(PYTEST_ARGS)

@@ -23,6 +23,8 @@ sys.path.insert(0, str(TESTS))
 from emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
 
 DEMO_PLAYBOOK = REPO / 'playbooks' / 'demo.yml'
+# Where demo.yml's audit report goes; made up front so that the preview and the real run change the same things.
+DEMO_OUTPUT = REPO / 'demo-output'
 DEMO_PASSES = (
     ('Preview: --check --diff (nothing is sent but reads)', ['--check', '--diff']),
     ('Apply: the same playbook for real, with --diff', ['--diff']),
@@ -72,6 +74,7 @@ def changed_count(output):
 
 
 def run_demo(emulator, environment):
+    DEMO_OUTPUT.mkdir(exist_ok=True)
     writes_by_pass = []
     for title, flags in DEMO_PASSES:
         print('\n' + '=' * 78 + '\n== ' + title + '\n' + '=' * 78, flush=True)
@@ -87,6 +90,7 @@ def run_demo(emulator, environment):
     print('\n== Summary (changed tasks, writes the emulator received)')
     for title, changed, writes in writes_by_pass:
         print('   %-55s changed=%-3d writes=%d' % (title.split(':')[0], changed, writes))
+    print('\n== The audit report: %s and %s' % (DEMO_OUTPUT / 'partner-audit.md', DEMO_OUTPUT / 'partner-audit.html'))
     preview, apply_run, again = writes_by_pass
     if preview[2] != 0 or again[1] != 0 or again[2] != 0 or preview[1] != apply_run[1]:
         print('demo: the preview, the run and the rerun disagree', file=sys.stderr)

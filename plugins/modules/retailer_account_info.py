@@ -1,0 +1,133 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) Channel Partner Maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: retailer_account_info
+short_description: Read the status of a MailUp retailer customer account
+version_added: 0.1.0
+description:
+  - Reads one customer account of a MailUp retailer through the Retailer API (C(GET Account/{id}/Status))
+    and returns whether it is enabled, its profile, its packs with their quantities, its credits and validity dates.
+  - An account that does not exist (or was deleted) is not an error; RV(exists) is then V(false).
+  - The module only reads; it never changes anything. Use it for reports and to decide what to change,
+    and M(channel.partner.retailer_account) or M(channel.partner.retailer_pack) to change it.
+author:
+  - Channel Partner Maintainers (@channel-partner)
+extends_documentation_fragment:
+  - channel.partner.retailer_api
+  - channel.partner.attributes
+  - channel.partner.attributes.info_module
+options:
+  account_id:
+    description:
+      - The id of the customer account (C(IdAccount)).
+    type: int
+    required: true
+  external_user_id:
+    description:
+      - The retailer's own identifier of the customer, sent as the C(ExternalUserId) header that MailUp
+        requires on every account request.
+    type: str
+    required: true
+seealso:
+  - module: channel.partner.retailer_account
+  - module: channel.partner.retailer_pack
+  - module: channel.partner.retailer_profile_info
+'''
+
+EXAMPLES = r'''
+- name: Read customer account 23053
+  channel.partner.retailer_account_info:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23053
+    external_user_id: cust-23053
+  register: customer
+
+- name: Show its state, profile and packs
+  ansible.builtin.debug:
+    msg: "{{ customer.state }} on profile {{ customer.profile_id }}, packs {{ customer.account.ActivePacks | items2dict(key_name='Id', value_name='Quantity') }}"
+'''
+
+RETURN = r'''
+exists:
+  description: Whether the account exists. V(false) when the API answered 404 (unknown or deleted account).
+  returned: success
+  type: bool
+  sample: true
+state:
+  description: V(enabled), V(disabled), or V(absent) when the account does not exist; the same words as
+    O(channel.partner.retailer_account#module:state).
+  returned: success
+  type: str
+  sample: enabled
+profile_id:
+  description: The id of the account's profile; V(null) when the account does not exist.
+  returned: success
+  type: int
+  sample: 1048
+account:
+  description:
+    - The account status as the API returned it; an empty dictionary when the account does not exist.
+    - C(Code) is V(0) for an enabled account and V(1) for a disabled one; C(Quantity) of a pack is the
+      requested total, C(CurrentQuantity) what has been applied so far.
+  returned: success
+  type: dict
+  sample:
+    Code: 0
+    Description: Enabled
+    ActivePacks:
+      - {Id: 534, Quantity: 2, CurrentQuantity: 2}
+    Credits: 300
+    IdAccount: 23053
+    IdProfile: 1048
+    ValidFrom: "2015-10-14 22:00:00Z"
+    ValidTo: "2016-10-14 22:00:00Z"
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
+from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import account_summary
+
+
+def main():
+    argument_spec = retailer_argument_spec()
+    argument_spec.update(
+        account_id=dict(type='int', required=True),
+        external_user_id=dict(type='str', required=True),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    account_id = module.params['account_id']
+    external_user_id = module.params['external_user_id'].strip()
+    # MailUp answers 400 "Invalid ExternalUserId." to every account request without one: say so before sending any.
+    if not external_user_id:
+        module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
+    if account_id <= 0:
+        module.fail_json(msg='account_id must be a positive integer, not %s' % account_id)
+
+    api = RetailerApi.from_module(module)
+    try:
+        status = api.account_status(account_id, external_user_id)
+    except ApiError as error:
+        module.fail_json(msg='reading the account %s failed: %s' % (account_id, error), error=error.to_dict())
+
+    summary = account_summary(status)
+    module.exit_json(changed=False, exists=status is not None, state=summary['state'],
+                     profile_id=summary['profile_id'], account=status or {})
+
+
+if __name__ == '__main__':
+    main()
