@@ -175,7 +175,9 @@ profile_change:
 plan:
   description:
     - A stable summary of what the task did (or would do in check mode), for reports and callback plugins.
-  returned: success
+    - On a failure after the account was read, what the task tried to do; C(after) then holds the requested
+      C(state) and C(profile) when the profile could not be resolved.
+  returned: success, and failure once the account was read
   type: dict
   contains:
     resource:
@@ -289,11 +291,11 @@ def describe_write(write, account_id, after):
     }[write]
 
 
-def converge(module, api, account_id, external_user_id, done):
+def converge(module, api, account_id, external_user_id, done, attempted):
     """Read the account, write the difference (unless in check mode) and return the module result.
 
-    ``done`` collects a description of every write that succeeded, for the error message
-    of a later write that fails.
+    ``done`` collects a description of every write that succeeded and ``attempted`` receives the
+    plan, so that a failure can say what was tried and what was already done.
     """
     wanted_state = module.params['state']
     status = api.account_status(account_id, external_user_id)
@@ -301,11 +303,22 @@ def converge(module, api, account_id, external_user_id, done):
     if status is None and wanted_state != 'absent':
         module.fail_json(msg='the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
 
+    # Until the profile is resolved, a failure can only report what was asked for.
+    attempted.update(resource='retailer_account/%s' % account_id, action='update', before=before,
+                     after={'state': wanted_state, 'profile': module.params['profile']})
     if wanted_state == 'absent':
         after = account_summary(None)
     else:
         after = {'state': wanted_state, 'profile_id': wanted_profile_id(api, before['profile_id'], module.params['profile'])}
     writes = planned_writes(before, after)
+
+    plan = {
+        'resource': 'retailer_account/%s' % account_id,
+        'action': 'delete' if 'delete' in writes else ('update' if writes else 'none'),
+        'before': before,
+        'after': after,
+    }
+    attempted.update(plan)
 
     profile_change = 'none'
     if 'profile' in writes:
@@ -333,16 +346,16 @@ def converge(module, api, account_id, external_user_id, done):
         changed=bool(writes),
         account=account,
         profile_change=profile_change,
-        plan={
-            'resource': 'retailer_account/%s' % account_id,
-            'action': 'delete' if 'delete' in writes else ('update' if writes else 'none'),
-            'before': before,
-            'after': after,
-        },
+        plan=plan,
     )
     if module._diff:
         result['diff'] = {'before': before, 'after': after}
     return result
+
+
+def failure_details(attempted):
+    # The plan is known once the account was read; before that there is nothing to report.
+    return {'plan': attempted} if attempted else {}
 
 
 def main():
@@ -367,16 +380,19 @@ def main():
         module.fail_json(msg='wait_timeout must be 0 or more and poll_interval more than 0')
 
     api = RetailerApi.from_module(module)
-    done = []
+    done, attempted = [], {}
     try:
-        module.exit_json(**converge(module, api, account_id, external_user_id, done))
+        module.exit_json(**converge(module, api, account_id, external_user_id, done, attempted))
     except ResolveError as error:
-        module.fail_json(msg=str(error))
+        module.fail_json(msg='%s; nothing was changed' % error, **failure_details(attempted))
     except ApiError as error:
-        message = str(error)
         if done:
-            message = '%s; writes already done before this failure: %s' % (message, ', '.join(done))
-        module.fail_json(msg=message, error=error.to_dict(), writes_done=done)
+            outcome = 'writes already done before this failure: %s' % ', '.join(done)
+        elif error.applied is False:
+            outcome = 'nothing was changed'
+        else:
+            outcome = 'the write may or may not have been applied; read the account before retrying'
+        module.fail_json(msg='%s; %s' % (error, outcome), error=error.to_dict(), writes_done=done, **failure_details(attempted))
 
 
 if __name__ == '__main__':
