@@ -53,9 +53,11 @@ EXAMPLES = r'''
     external_user_id: cust-23053
   register: customer
 
-- name: Show its state, profile and packs
+- name: Show its state, profile and pack quantities
   ansible.builtin.debug:
-    msg: "{{ customer.state }} on profile {{ customer.profile_id }}, packs {{ customer.account.ActivePacks | items2dict(key_name='Id', value_name='Quantity') }}"
+    msg: >-
+      {{ customer.state }} on profile {{ customer.profile_id }},
+      packs {{ customer.account.ActivePacks | items2dict(key_name='Id', value_name='Quantity') }}
 '''
 
 RETURN = r'''

@@ -64,7 +64,7 @@ def assert_no_secret(error, secrets):
 def test_token_is_fetched_once_for_many_calls(emulator):
     api = make_api(emulator)
     assert token_requests(emulator) == []
-    for _ in range(3):
+    for _round in range(3):
         api.profiles()
         api.account_status(ACCOUNT, EXTERNAL)
     assert len(token_requests(emulator)) == 1
@@ -259,7 +259,7 @@ def test_add_pack_absolute_is_repeated_after_a_lost_answer(emulator):
     emulator.add_fault('drop_after', route='/Pack/534', method='POST', count=1)
     api = make_api(emulator)
     assert api.add_pack(ACCOUNT, EXTERNAL, 534, 3)['Code'] == 0
-    assert len([entry for entry in emulator.requests(api='retailer', method='POST')]) == 2
+    assert len(emulator.requests(api='retailer', method='POST')) == 2
 
 
 @pytest.mark.parametrize('quantity, pack, code, refusal', [
