@@ -41,6 +41,10 @@ for path in (str(TESTS), str(COLLECTIONS_ROOT)):
         sys.path.insert(0, path)
 os.environ['ANSIBLE_COLLECTIONS_PATH'] = str(COLLECTIONS_ROOT)
 
+# Every test's output, module results, playbook runs and artifacts are searched for the
+# credentials and tokens the tests use; a hit fails the test (tests/secret_scan.py).
+pytest_plugins = ['secret_scan']
+
 
 @pytest.fixture(scope='session')
 def emulator_server():

@@ -12,6 +12,8 @@ import json
 
 from ansible.module_utils.testing import patch_module_args
 
+import secret_scan
+
 MODULE_PACKAGE = 'ansible_collections.channel.partner.plugins.modules.'
 
 
@@ -37,6 +39,8 @@ def run_module(module, args, check_mode=False, diff=False):
         except SystemExit:
             pass
     text = output.getvalue().strip()
+    # Everything the module printed is what Ansible would show or store: no secret may be in it.
+    secret_scan.scan_value(text, 'the result of run_module(%r)' % module)
     try:
         return json.loads(text)
     except ValueError:

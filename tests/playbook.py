@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+import secret_scan
+
 TESTS = Path(__file__).resolve().parent
 RESULTS_FILE_VARIABLE = 'CHANNEL_PARTNER_TEST_RESULTS'
 
@@ -89,4 +91,6 @@ def run_playbook(work_dir, tasks=None, playbook=None, check=False, diff=False, e
     recorded = []
     if results_path.exists():
         recorded = [json.loads(line) for line in results_path.read_text().splitlines() if line.strip()]
-    return PlaybookRun(completed.returncode, completed.stdout, completed.stderr, recorded)
+    run = PlaybookRun(completed.returncode, completed.stdout, completed.stderr, recorded)
+    secret_scan.scan_playbook_run(run, 'run_playbook(%s)' % Path(playbook).name)
+    return run

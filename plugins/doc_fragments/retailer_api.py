@@ -69,6 +69,18 @@ options:
         Loopback hosts (V(localhost), V(127.0.0.0/8), V(::1)) are always allowed.
     type: bool
     default: false
+  rate_limit:
+    description:
+      - The most requests per second the module sends to the RetailerService resources, counted over any window of one
+        second and over all of them together, so that it stays within the vendor's limit of 5 calls per second per token
+        and resource however the vendor counts. Token requests, which the vendor does not limit, are not counted.
+      - The module waits only when a request would exceed the limit, so a task of a few requests is never slowed down;
+        a long list of pack changes runs at about this rate.
+      - A value above 1 is rounded down to whole requests per second; below 1, requests are sent 1/O(rate_limit) seconds apart.
+      - V(0) turns the pacing off; MailUp then answers the excess with HTTP 429, which the module retries after the
+        C(Retry-After) the vendor sends.
+    type: float
+    default: 5
 requirements:
   - requests
 '''

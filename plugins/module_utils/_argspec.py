@@ -41,6 +41,31 @@ def retailer_argument_spec():
         client_secret=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['MAILUP_CLIENT_SECRET'])),
         username=dict(type='str', required=True, fallback=(env_fallback, ['MAILUP_USERNAME'])),
         password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['MAILUP_PASSWORD'])),
+        # Requests per second the client allows itself (0: no pacing); MailUp's own limit is 5.
+        rate_limit=dict(type='float', default=5),
     )
     spec.update(_transport_options())
     return spec
+
+
+# Options that must carry a value: an empty one would only earn a 401 or a confusing error from the vendor.
+PARTNER_REQUIRED_TEXT = ('api_url', 'partner_id', 'api_key')
+RETAILER_REQUIRED_TEXT = ('api_url', 'client_id', 'client_secret', 'username', 'password')
+
+
+def connection_problem(params, required_text):
+    """The first thing wrong with the connection options, as a message naming the option, or None.
+
+    Checked before the first request, so that a typo in a vault variable or an empty
+    environment variable fails clearly instead of reaching the API.
+    """
+    for name in required_text:
+        value = params.get(name)
+        if value is None or not str(value).strip():
+            return '%s must not be empty; nothing was sent' % name
+    if params.get('ca_path') is not None and not str(params['ca_path']).strip():
+        return 'ca_path must name a CA bundle file or be omitted, not an empty string; nothing was sent'
+    timeout = params.get('timeout')
+    if timeout is not None and timeout <= 0:
+        return 'timeout must be a number of seconds greater than 0, not %s; nothing was sent' % timeout
+    return None

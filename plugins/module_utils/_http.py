@@ -15,6 +15,7 @@ __metaclass__ = type
 import email.utils
 import http.client
 import json as json_module
+import collections
 import ipaddress
 import random
 import re
@@ -126,7 +127,7 @@ class HttpClient:
     def __init__(self, base_url, timeout=30, validate_certs=True, ca_path=None, allow_plain_http=False,
                  auth=None, headers=None, error_parser=None, max_attempts=None, backoff_base=None,
                  backoff_max=None, retry_after_cap=None, total_sleep_budget=None, sleep=None,
-                 jitter=None, secrets=None, session=None):
+                 jitter=None, secrets=None, session=None, max_requests_per_second=None, clock=None):
         self.base_url = check_base_url(base_url, allow_plain_http)
         self.timeout = float(timeout) if timeout is not None else None
         self.verify = (ca_path or True) if validate_certs else False
@@ -141,6 +142,7 @@ class HttpClient:
         self.secrets = set(secret for secret in (secrets or ()) if secret)
         self.request_count = 0
         self.slept = 0.0
+        self.pacer = Pacer(max_requests_per_second, sleep=self.sleep, clock=clock)
         if session is None:
             if not HAS_REQUESTS:
                 raise ApiError(message=missing_requests_message())
@@ -172,13 +174,15 @@ class HttpClient:
         return url + joiner + urlencode([(name, value) for name, value in pairs if value is not None], safe="()',!*:")
 
     def request(self, method, path, params=None, json=None, data=None, headers=None, expected=(200,),
-                repeatable=None, auth=None):
+                repeatable=None, auth=None, paced=True):
         """Send one logical request, retrying what is safe to retry; return an ApiResponse.
 
         ``expected`` lists the statuses handed back to the caller; anything else
         is retried or raised. ``repeatable`` overrides the method's own rule, for
-        a POST that is safe to repeat or a PUT that is not.
+        a POST that is safe to repeat or a PUT that is not. ``paced=False`` leaves
+        the request out of the pacing (a call the vendor does not count).
         """
+        pacer = self.pacer if paced else Pacer()
         method = method.upper()
         url = self.url_for(path)
         display_url = self._display_url(url, params)
@@ -190,15 +194,18 @@ class HttpClient:
             self.request_count += 1
             error = None
             wait = None
+            pacer.wait()
             try:
                 raw = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
                                            timeout=self.timeout, verify=self.verify, auth=auth)
             except RequestException as exception:
+                pacer.record()
                 never_sent = _never_sent(exception)
                 error = ApiError(method, display_url, message=_describe_exception(exception, self.timeout),
                                  applied=False if never_sent else None, attempts=attempt)
                 retry = _retryable_exception(exception) and (repeatable or never_sent)
             else:
+                pacer.record()
                 # The standard phrase, not the server's spelling of it (some send "NOT FOUND").
                 response = ApiResponse(raw.status_code, _reason_phrase(raw.status_code) or raw.reason,
                                        raw.headers, raw.text, raw.url)
@@ -255,6 +262,49 @@ class HttpClient:
                            message='the response is not JSON' + (': %s' % excerpt if excerpt else ''),
                            applied=None).scrub(self.secrets)
         return response, body
+
+
+class Pacer:
+    """Client-side pacing: never more than the allowed number of requests in any window of one second.
+
+    Each request is stamped when its answer (or its failure) arrives, which is after the server saw it,
+    so ``capacity`` requests later the next one leaves at least one second after the server counted the
+    earliest of them, whatever the network delays and however the vendor draws its window. Nothing waits
+    until the window is full, so a short run is never slowed down.
+    """
+
+    def __init__(self, max_requests_per_second=None, sleep=None, clock=None):
+        rate = float(max_requests_per_second) if max_requests_per_second else 0.0
+        if rate < 0:
+            raise ValueError('max_requests_per_second must be 0 (no pacing) or more, not %s' % max_requests_per_second)
+        self.rate = rate or None
+        if self.rate is None:
+            self.capacity, self.period = 0, 0.0
+        elif rate >= 1:
+            # A fraction above 1 cannot be honoured in every one-second window, so it is rounded down.
+            self.capacity, self.period = int(rate), 1.0
+        else:
+            # Slower than one a second: one request per 1/rate seconds.
+            self.capacity, self.period = 1, 1.0 / rate
+        self.sleep = sleep or time.sleep
+        self.clock = clock or time.monotonic
+        self.stamps = collections.deque(maxlen=max(1, self.capacity))
+        self.waited = 0.0
+
+    def wait(self):
+        """Sleep just long enough that the next request keeps every window within the limit."""
+        if self.rate is None or len(self.stamps) < self.capacity:
+            return 0.0
+        delay = self.stamps[0] + self.period - self.clock()
+        if delay <= 0:
+            return 0.0
+        self.waited += delay
+        self.sleep(delay)
+        return delay
+
+    def record(self):
+        if self.rate is not None:
+            self.stamps.append(self.clock())
 
 
 def check_base_url(base_url, allow_plain_http=False):

@@ -7,6 +7,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from ansible_collections.channel.partner.plugins.module_utils._argspec import PARTNER_REQUIRED_TEXT, connection_problem
 from ansible_collections.channel.partner.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -133,6 +134,9 @@ class PartnerApi:
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
         params = module.params
+        problem = connection_problem(params, PARTNER_REQUIRED_TEXT)
+        if problem:
+            module.fail_json(msg=problem)
         try:
             return cls(params['api_url'], params['partner_id'], params['api_key'], timeout=params.get('timeout', 30),
                        validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_REQUIRED_TEXT, connection_problem
 from ansible_collections.channel.partner.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -26,6 +27,9 @@ PACK_REFUSALS = {
     3: 'invalid_quantity',
     4: 'invalid_workmode',
 }
+
+# MailUp allows 5 calls a second per token and resource; the client paces itself below that by default.
+DEFAULT_RATE_LIMIT = 5.0
 
 # Statuses after which a write may or may not have happened.
 AMBIGUOUS_STATUSES = (None, 500, 502, 504)
@@ -93,10 +97,11 @@ class RetailerApi:
 
     def __init__(self, api_url, client_id, client_secret, username, password, timeout=30, validate_certs=True,
                  ca_path=None, allow_plain_http=False, client=None, page_size=None, poll_interval=None,
-                 max_poll_interval=None, clock=None, **client_options):
+                 max_poll_interval=None, clock=None, rate_limit=DEFAULT_RATE_LIMIT, **client_options):
+        # rate_limit 0 (or None) turns the pacing off; the pacing reads the same clock as the polling.
         self.client = client or HttpClient(api_url, timeout=timeout, validate_certs=validate_certs, ca_path=ca_path,
                                            allow_plain_http=allow_plain_http, error_parser=retailer_error_parser,
-                                           **client_options)
+                                           max_requests_per_second=rate_limit or None, clock=clock, **client_options)
         self._credentials = {'client_id': client_id, 'client_secret': client_secret,
                              'username': username, 'password': password}
         self.client.add_secret(client_secret)
@@ -119,6 +124,14 @@ class RetailerApi:
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
         params = module.params
+        problem = connection_problem(params, RETAILER_REQUIRED_TEXT)
+        if problem:
+            module.fail_json(msg=problem)
+        rate_limit = params.get('rate_limit', DEFAULT_RATE_LIMIT)
+        if rate_limit is not None and rate_limit < 0:
+            module.fail_json(msg='rate_limit must be 0 (no pacing) or a number of requests per second, not %s; nothing was sent.'
+                                 % rate_limit)
+        options.setdefault('rate_limit', rate_limit)
         try:
             return cls(params['api_url'], params['client_id'], params['client_secret'], params['username'],
                        params['password'], timeout=params.get('timeout', 30),
@@ -137,7 +150,8 @@ class RetailerApi:
         self.token_requests += 1
         data = dict(form, client_id=self._credentials['client_id'], client_secret=self._credentials['client_secret'])
         try:
-            _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable)
+            # MailUp limits the calls made with a token, not the requests for one: the token endpoint is not paced.
+            _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable, paced=False)
         except ApiError as error:
             error.detail = 'could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')
             raise error.scrub(self.client.secrets) from None

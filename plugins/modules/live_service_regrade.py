@@ -18,6 +18,8 @@ description:
   - Moves a live service (outMail, Profilter, fakeMX, backupMX, masterDNS or backupDNS) to another package,
     the I(tariff service name), with C(PATCH /live_services/{id}).
   - The service is found by O(live_service_id), or by O(product) together with O(whmcs_service_id) and/or O(client_id).
+  - With O(services), many services are regraded in one task (the bulk form); every item is checked, and the cost of the whole list
+    compared with the balance, before the first write.
   - Before writing, the module checks that the wanted package is one of the service's C(regrade_servicenames)
     and, unless O(credit_check=false), that the partner credit balance covers the cost of the regrade.
   - When the service already has the wanted package, the module reads the service once and sends nothing else.
@@ -42,7 +44,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff covers the managed field, O(tariff_service_name).
+      - The diff covers the managed field, O(tariff_service_name); for O(services), one line per service keyed
+        C(live_service/<id>).
   idempotent:
     support: full
 options:
@@ -71,8 +74,23 @@ options:
     description:
       - The wanted package, for example V(Outmail1000).
       - Must be the current package or one of the service's C(regrade_servicenames).
+      - Required unless O(services) is given.
     type: str
-    required: true
+  services:
+    description:
+      - The bulk form; mutually exclusive with O(live_service_id), O(product), O(whmcs_service_id), O(client_id) and O(tariff_service_name).
+      - A service already at its package sends no write. Before the first write the module checks every wanted package against its service's
+        C(regrade_servicenames) and, unless O(credit_check=false), the cost of the whole list against the balance; either refusal names
+        every item concerned and changes nothing.
+      - Reads one C(GET /live_services) for the whole list (one C(GET /live_services/{id}) for a list of one item), the price list once if
+        something must change, then sends one PATCH per change, in list order.
+      - If a PATCH fails, the module stops there and the message says which services were regraded, which failed and which were not
+        attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
+    type: list
+    elements: dict
+    suboptions:
+      live_service_id: {description: "The id of the live service.", type: int, required: true}
+      tariff_service_name: {description: "The wanted package of that service.", type: str, required: true}
   credit_check:
     description:
       - Compare the cost of the regrade with the partner credit balance before writing, and fail without writing
@@ -122,14 +140,25 @@ EXAMPLES = r'''
     client_id: 9987601
     tariff_service_name: FakeMX10
     cost_model: full
+
+- name: Regrade several services in one task, all or nothing up to the first write
+  channel.partner.live_service_regrade:
+    services:
+      - live_service_id: 1234936
+        tariff_service_name: BackupMX50
+      - live_service_id: 1234937
+        tariff_service_name: MasterDNS100
+      - live_service_id: 1234931
+        tariff_service_name: Outmail1000
+  register: bulk
 '''
 
 RETURN = r'''
 live_service:
   description:
-    - The live service after the run. In check mode, the predicted state, where RV(live_service.regrade_servicenames)
-      is the packages reachable before, plus the previous package, minus the new one.
-  returned: success
+    - The live service after the run; in check mode the predicted state, where RV(live_service.regrade_servicenames) is the
+      packages reachable before, plus the previous package, minus the new one. The bulk form returns RV(live_services) instead.
+  returned: success, without O(services)
   type: dict
   contains:
     id: {description: "The live service id.", type: int, sample: 1234931}
@@ -140,13 +169,16 @@ live_service:
                            sample: [Outmail100, Outmail500, Outmail5000, Outmail25000]}
     suspended: {description: "Whether the service is suspended.", type: bool, sample: false}
     whmcs_service_id: {description: "The billing-system id of the service, if any.", type: str, sample: "501"}
-previous_tariff_service_name:
-  description: The package before the run.
-  returned: success
-  type: str
-  sample: Outmail500
+live_services:
+  description: With O(services), every service of the list after the run (predicted in check mode), shaped as RV(live_service), in list order.
+  returned: success, with O(services)
+  type: list
+  elements: dict
+  sample: [{id: 1234931, client_id: 9987600, product: outmail, tariff_service_name: Outmail1000, suspended: false,
+            regrade_servicenames: [Outmail100, Outmail500, Outmail5000, Outmail25000], whmcs_service_id: "501"}]
+previous_tariff_service_name: {description: "The package before the run.", returned: "success, without O(services)", type: str, sample: Outmail500}
 credits_cost:
-  description: The partner credits the regrade costs (in check mode, would cost) under O(cost_model); V(0.0) when nothing changes.
+  description: The credits the regrade (with O(services), the whole list) costs, or would cost in check mode, under O(cost_model); V(0.0) for no change.
   returned: success, and on a failure for lack of credits
   type: float
   sample: 2.0
@@ -156,9 +188,7 @@ credits_balance_before:
   type: float
   sample: 100.0
 credits_balance_after:
-  description:
-    - The balance after the regrade, computed as RV(credits_balance_before) minus RV(credits_cost); not read back.
-    - V(null) when nothing needed to change.
+  description: RV(credits_balance_before) minus RV(credits_cost), computed, not read back; V(null) when nothing needed to change.
   returned: success
   type: float
   sample: 98.0
@@ -168,7 +198,7 @@ plan:
     - Also returned when the module fails after it has found the service; it then describes the regrade that was
       refused or failed (the message says whether anything changed), with RV(plan.credits) V(null) when the cost
       was not yet known.
-  returned: success, and on failure once the service is found
+  returned: success without O(services), and on failure once the service is found
   type: dict
   contains:
     resource: {description: "The resource, as C(live_service/<id>).", type: str, sample: live_service/1234931}
@@ -178,8 +208,20 @@ plan:
     credits: {description: "The cost in credits, as RV(credits_cost).", type: float, sample: 2.0}
     balance_before: {description: "As RV(credits_balance_before).", type: float, sample: 100.0}
     balance_after: {description: "As RV(credits_balance_after).", type: float, sample: 98.0}
+plans:
+  description:
+    - With O(services), one RV(plan) per item, in list order; the balances run from one item to the next.
+    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted)) and C(failed)
+      (V(false) for what was done or already right).
+  returned: with O(services), on success and on failure once the services are read
+  type: list
+  elements: dict
+  sample: [{resource: live_service/1234931, action: regrade, before: {tariff_service_name: Outmail500},
+            after: {tariff_service_name: Outmail1000}, credits: 2.0, balance_before: 100.0, balance_after: 98.0}]
 diff:
-  description: The managed field before and after, when diff mode is on.
+  description:
+    - The managed field before and after, when diff mode is on.
+    - With O(services), C(before) and C(after) map C(live_service/<id>) to the package of every service of the list.
   returned: when diff mode is on
   type: dict
   sample: {before: {tariff_service_name: Outmail500}, after: {tariff_service_name: Outmail1000}}
@@ -189,6 +231,13 @@ allowed_targets:
   type: list
   elements: str
   sample: [Outmail100, Outmail1000, Outmail5000, Outmail25000]
+refused:
+  description: With O(services), every item whose package is not one of its service's regrade targets, with the allowed targets.
+  returned: failure, when a target of the list is not allowed
+  type: list
+  elements: dict
+  sample: [{live_service_id: 1234931, product: outmail, current: Outmail500, tariff_service_name: Profilter10,
+            allowed_targets: [Outmail100, Outmail1000, Outmail5000, Outmail25000]}]
 matches:
   description: The live services the lookup found (each shaped as RV(live_service)) when it did not find exactly one.
   returned: failure, when a lookup by O(product) finds none or several
@@ -197,9 +246,8 @@ matches:
   sample: [{id: 1234933, client_id: 9987601, product: outmail, tariff_service_name: Outmail100, whmcs_service_id: "503"}]
 error:
   description:
-    - The failed HTTP request, when the failure came from the API; never contains a credential.
-    - Keys C(method), C(url), C(status) (V(null) when no answer arrived), C(vendor_code) and C(vendor_message),
-      plus C(balance) and C(cost) after a refusal for credits.
+    - The failed HTTP request, when the failure came from the API; never contains a credential. Keys C(method), C(url), C(status)
+      (V(null) when no answer arrived), C(vendor_code) and C(vendor_message), plus C(balance) and C(cost) after a refusal for credits.
   returned: failure from the API
   type: dict
   sample: {method: PATCH, url: "https://sandbox.my-engine.com/api-v1/live_services/1234931", status: 405,
@@ -210,31 +258,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import partner_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import (
-    InsufficientCredits,
-    PartnerApi,
-    regrade_cost,
-)
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
+from ansible_collections.channel.partner.plugins.module_utils._regrade_plan import RegradeList, lookup_problem, option_problem, without_targets
 
 PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
 COST_MODELS = ['difference', 'full']
-SELECTORS = ('whmcs_service_id', 'client_id')
-
-
-def validate_options(module):
-    """Refuse input the API would reject or misread, before any request is sent."""
-    params = module.params
-    if not params['tariff_service_name'].strip():
-        module.fail_json(msg='tariff_service_name must name a package, for example Outmail1000; nothing was sent.')
-    for option in ('live_service_id', 'client_id'):
-        if params[option] is not None and params[option] <= 0:
-            module.fail_json(msg='%s must be a positive integer, not %s; nothing was sent.' % (option, params[option]))
-    if params['whmcs_service_id'] is not None and not params['whmcs_service_id'].strip():
-        module.fail_json(msg='whmcs_service_id must not be empty; nothing was sent.')
-    if params['product'] and not any(params[option] is not None for option in SELECTORS):
-        # A product alone would match every service of that product.
-        module.fail_json(msg='product=%s needs whmcs_service_id or client_id to select one live service '
-                             '(or give live_service_id instead); nothing was sent.' % params['product'])
+SINGLE_OPTIONS = ('live_service_id', 'product', 'whmcs_service_id', 'client_id', 'tariff_service_name')
 
 
 def find_live_service(module, api):
@@ -250,18 +279,13 @@ def find_live_service(module, api):
             raise
 
     search = {'product': params['product']}
-    for option in SELECTORS:
+    for option in ('whmcs_service_id', 'client_id'):
         if params[option] is not None:
             # The vendor's search examples quote every value, ids included.
             search[option] = str(params[option])
     matches = api.live_services(search=search)
-    wanted = ', '.join('%s=%s' % item for item in sorted(search.items()))
     if len(matches) != 1:
-        found = '; '.join('%(id)s (%(product)s, client %(client_id)s, tariff %(tariff_service_name)s, whmcs_service_id %(whmcs_service_id)s)'
-                          % service for service in matches) or 'none'
-        module.fail_json(msg='expected exactly one live service with %s, found %d: %s. Narrow the selection (whmcs_service_id, '
-                             'or live_service_id); nothing was changed.' % (wanted, len(matches), found),
-                         matches=matches)
+        module.fail_json(msg=lookup_problem(search, matches), matches=matches)
     service = matches[0]
     if service['tariff_service_name'] != params['tariff_service_name'] and not service.get('regrade_servicenames'):
         # The list may leave out the regrade targets; only the service itself is sure to carry them.
@@ -269,100 +293,67 @@ def find_live_service(module, api):
     return service
 
 
-def predict_after(service, wanted, catalogue):
-    """The live service as the vendor will show it after the regrade (used in check mode).
-
-    The targets of a package are assumed to be its product's other packages, which is what the vendor's
-    lists show: the old targets plus the old package, minus the new one, in price-list order.
-    """
-    previous = service['tariff_service_name']
-    names = [name for name in list(service['regrade_servicenames']) + [previous] if name != wanted]
-    order = list(catalogue['services'])
-    names.sort(key=lambda name: order.index(name) if name in order else len(order))
-    predicted = dict(service)
-    predicted['tariff_service_name'] = wanted
-    predicted['regrade_servicenames'] = names
-    return predicted
-
-
-def build_plan(service_id, before, after, cost=0.0, balance_before=None, balance_after=None):
-    return {
-        'resource': 'live_service/%s' % service_id,
-        'action': 'none' if before == after else 'regrade',
-        'before': {'tariff_service_name': before},
-        'after': {'tariff_service_name': after},
-        'credits': cost,
-        'balance_before': balance_before,
-        'balance_after': balance_after,
-    }
-
-
-def as_number(value):
-    return None if value is None else float(value)
-
-
-def send_regrade(module, api, service, wanted, plan):
-    """PATCH the new package; every failure says whether the service changed."""
-    previous, cost = service['tariff_service_name'], plan['credits']
+def read_services(module, api, items):
+    """The live services of the list by id: one GET for a single item, else the partner's whole list once."""
     try:
-        # The balance is left for the API to read again: a refusal after the pre-check means it has changed.
-        return api.regrade(service['id'], wanted, cost=cost)
-    except InsufficientCredits as error:
-        balance = plan['balance_before'] if error.balance is None else as_number(error.balance)
-        module.fail_json(msg='insufficient partner credits: regrading live service %s from %s to %s costs %s credits, balance is %s '
-                             '(the vendor refused the regrade with HTTP 405). Nothing was changed.' % (service['id'], previous, wanted, cost, balance),
-                         error=error.to_dict(), credits_cost=cost, credits_balance_before=plan['balance_before'], plan=plan)
-    except ApiError as error:
-        if error.applied is False:
-            outcome = 'Nothing was changed.'
+        if len(items) == 1:
+            try:
+                found = [api.live_service(items[0]['live_service_id'])]
+            except ApiError as error:
+                if error.status != 404:
+                    raise
+                found = []
         else:
-            outcome = 'The regrade may or may not have been applied; run the task again to see the state.'
-        module.fail_json(msg='regrading live service %s from %s to %s failed: %s. %s' % (service['id'], previous, wanted, error, outcome),
-                         error=error.to_dict(), plan=plan)
-
-
-def regrade_to(module, api, service, wanted):
-    """Compare, check the target and the credits, then write (or predict) the one difference."""
-    previous = service['tariff_service_name']
-    result = dict(changed=False, live_service=service, previous_tariff_service_name=previous,
-                  credits_cost=0.0, credits_balance_before=None, credits_balance_after=None,
-                  plan=build_plan(service['id'], previous, wanted))
-    if module._diff:
-        result['diff'] = {'before': {'tariff_service_name': previous}, 'after': {'tariff_service_name': wanted}}
-    if previous == wanted:
-        # Already there: the one read that found the service is all this run sends.
-        return result
-
-    # From here on a failure returns the plan it could not carry out.
-    plan = build_plan(service['id'], previous, wanted, cost=None)
-    allowed = service['regrade_servicenames']
-    if wanted not in allowed:
-        module.fail_json(msg='live service %s (%s) cannot be regraded from %s to %s; allowed targets: %s. Nothing was changed.'
-                             % (service['id'], service['product'], previous, wanted, ', '.join(allowed) or 'none'),
-                         allowed_targets=allowed, plan=plan)
-
-    try:
-        # One read gives both the prices and the balance.
-        catalogue = api.service_catalogue()
+            found = api.live_services()
+        services = dict((service['id'], service) for service in found)
+        for service_id in without_targets(items, services):
+            # The list may leave out the regrade targets; only the service itself is sure to carry them.
+            services[service_id] = api.live_service(service_id)
     except ApiError as error:
-        module.fail_json(msg='reading the price list failed: %s. Nothing was changed.' % error, error=error.to_dict(), plan=plan)
-    cost = as_number(regrade_cost(catalogue, previous, wanted, model=module.params['cost_model']))
-    balance = as_number(catalogue['balance'])
-    if balance is None:
-        module.fail_json(msg='the price list did not report the partner credit balance. Nothing was changed.', plan=plan)
-    plan = build_plan(service['id'], previous, wanted, cost, balance, balance - cost)
-    if cost > balance:
-        if module.params['credit_check']:
-            module.fail_json(msg='insufficient partner credits: regrading live service %s from %s to %s costs %s credits, balance is %s. '
-                                 'Nothing was changed.' % (service['id'], previous, wanted, cost, balance),
-                             credits_cost=cost, credits_balance_before=balance, plan=plan)
-        module.warn('regrading live service %s to %s costs %s credits but the balance is %s; the vendor is likely to refuse it.'
-                    % (service['id'], wanted, cost, balance))
+        module.fail_json(msg='reading the live services failed: %s. Nothing was changed.' % error, error=error.to_dict())
+    return services
 
-    after = predict_after(service, wanted, catalogue) if module.check_mode else send_regrade(module, api, service, wanted, plan)
-    result.update(changed=True, live_service=after, credits_cost=cost, credits_balance_before=balance,
-                  credits_balance_after=balance - cost, plan=plan)
-    return result
+
+def converge(module, api, regrades):
+    """Check every target and the credits of the whole run, then write (or predict) each difference in order."""
+    params = module.params
+
+    def refuse(message, **extra):
+        regrades.stop()
+        module.fail_json(msg=message, **dict(regrades.failure_keys(), **extra))
+
+    if regrades.missing:
+        module.fail_json(msg='live services %s do not exist (or are not yours). Nothing was changed.'
+                             % ', '.join(str(service_id) for service_id in regrades.missing))
+    if regrades.changes:
+        refusal = regrades.target_refusal()
+        if refusal:
+            refuse(refusal[0], **refusal[1])
+        try:
+            # One read gives both the prices and the balance.
+            catalogue = api.service_catalogue()
+        except ApiError as error:
+            refuse('reading the price list failed: %s. Nothing was changed.' % error, error=error.to_dict())
+        if catalogue['balance'] is None:
+            refuse('the price list did not report the partner credit balance. Nothing was changed.')
+        regrades.price(catalogue, params['cost_model'])
+        shortfall = regrades.credit_shortfall()
+        if shortfall and params['credit_check']:
+            refuse(shortfall, credits_cost=regrades.total, credits_balance_before=regrades.balance)
+        if shortfall:
+            module.warn(regrades.shortfall_warning())
+        if module.check_mode:
+            regrades.predict(catalogue)
+    for item in regrades.changes if not module.check_mode else ():
+        try:
+            # The balance is left for the API to read again: a refusal after the pre-check means it has changed.
+            item.after = api.regrade(item.id, item.wanted, cost=item.cost)
+        except ApiError as error:
+            regrades.stop(item)
+            message, extra = regrades.write_failure(item, error)
+            module.fail_json(msg=message, error=error.to_dict(), **extra)
+        item.outcome = 'done'
+    return regrades.result(diff=module._diff)
 
 
 def main():
@@ -372,24 +363,34 @@ def main():
         product=dict(type='str', choices=PRODUCTS),
         whmcs_service_id=dict(type='str'),
         client_id=dict(type='int'),
-        tariff_service_name=dict(type='str', required=True),
+        tariff_service_name=dict(type='str'),
+        services=dict(type='list', elements='dict', options=dict(live_service_id=dict(type='int', required=True),
+                                                                 tariff_service_name=dict(type='str', required=True))),
         credit_check=dict(type='bool', default=True),
         cost_model=dict(type='str', default='difference', choices=COST_MODELS),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[('live_service_id', 'product'), ('live_service_id', 'whmcs_service_id'), ('live_service_id', 'client_id')],
-        required_one_of=[('live_service_id', 'product')],
+        mutually_exclusive=[('live_service_id', 'product'), ('live_service_id', 'whmcs_service_id'), ('live_service_id', 'client_id')]
+        + [('services', option) for option in SINGLE_OPTIONS],
+        required_one_of=[('live_service_id', 'product', 'services')],
         supports_check_mode=True,
     )
-    validate_options(module)
-
+    params = module.params
+    # Everything that can be refused without asking the API is refused before the first request.
+    if option_problem(params):
+        module.fail_json(msg=option_problem(params))
     api = PartnerApi.from_module(module)
-    try:
-        service = find_live_service(module, api)
-    except ApiError as error:
-        module.fail_json(msg='reading the live service failed: %s. Nothing was changed.' % error, error=error.to_dict())
-    module.exit_json(**regrade_to(module, api, service, module.params['tariff_service_name'].strip()))
+    if params['services'] is not None:
+        regrades = RegradeList(params['services'], read_services(module, api, params['services']) if params['services'] else {})
+    else:
+        try:
+            service = find_live_service(module, api)
+        except ApiError as error:
+            module.fail_json(msg='reading the live service failed: %s. Nothing was changed.' % error, error=error.to_dict())
+        wanted = [{'live_service_id': service['id'], 'tariff_service_name': params['tariff_service_name']}]
+        regrades = RegradeList(wanted, {service['id']: service}, single=True)
+    module.exit_json(**converge(module, api, regrades))
 
 
 if __name__ == '__main__':

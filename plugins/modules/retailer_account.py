@@ -225,23 +225,19 @@ diff:
     after: {state: enabled, profile_id: 1047}
 '''
 
-import copy
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
+from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_write, planned_writes, predicted_status
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import (
-    ACCOUNT_DISABLED,
-    ACCOUNT_ENABLED,
     ResolveError,
     account_summary,
     resolve_profile,
 )
 
 MAX_POLL_INTERVAL = 30
-STATUS_DESCRIPTIONS = {ACCOUNT_ENABLED: 'Enabled', ACCOUNT_DISABLED: 'Disabled'}
 
 
 def wanted_profile_id(api, current_profile_id, profile):
@@ -253,42 +249,6 @@ def wanted_profile_id(api, current_profile_id, profile):
     if profile.isdigit() and current_profile_id is not None and int(profile) == current_profile_id:
         return current_profile_id
     return int(resolve_profile(api.profiles(), profile)['Id'])
-
-
-def planned_writes(before, after):
-    """The writes that take ``before`` to ``after``, in the documented order."""
-    if after['state'] == 'absent':
-        return ['delete'] if before['state'] != 'absent' else []
-    writes = []
-    if before['state'] == 'disabled' and after['state'] == 'enabled':
-        writes.append('enable')
-    if after['profile_id'] != before['profile_id']:
-        writes.append('profile')
-    if before['state'] == 'enabled' and after['state'] == 'disabled':
-        writes.append('disable')
-    return writes
-
-
-def predicted_status(status, after):
-    """What Account/{id}/Status will say once the writes are applied (used in check mode)."""
-    if after['state'] == 'absent':
-        return {}
-    predicted = copy.deepcopy(status)
-    code = ACCOUNT_ENABLED if after['state'] == 'enabled' else ACCOUNT_DISABLED
-    if predicted.get('Code') != code:
-        predicted['Code'] = code
-        predicted['Description'] = STATUS_DESCRIPTIONS[code]
-    predicted['IdProfile'] = after['profile_id']
-    return predicted
-
-
-def describe_write(write, account_id, after):
-    return {
-        'enable': 'enabled the account %s' % account_id,
-        'disable': 'disabled the account %s' % account_id,
-        'profile': 'changed the profile of the account %s to %s' % (account_id, after['profile_id']),
-        'delete': 'deleted the account %s' % account_id,
-    }[write]
 
 
 def converge(module, api, account_id, external_user_id, done, attempted):
@@ -329,6 +289,7 @@ def converge(module, api, account_id, external_user_id, done, attempted):
         account = predicted_status(status, after)
     elif writes:
         for write in writes:
+            attempted['writing'] = write
             if write == 'delete':
                 api.delete_account(account_id, external_user_id)
             elif write in ('enable', 'disable'):
@@ -355,7 +316,8 @@ def converge(module, api, account_id, external_user_id, done, attempted):
 
 def failure_details(attempted):
     # The plan is known once the account was read; before that there is nothing to report.
-    return {'plan': attempted} if attempted else {}
+    plan = dict((key, value) for key, value in attempted.items() if key != 'writing')
+    return {'plan': plan} if plan else {}
 
 
 def main():
@@ -376,6 +338,10 @@ def main():
     # MailUp answers 400 "Invalid ExternalUserId." to every account request without one: say so before sending any.
     if not external_user_id:
         module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
+    if account_id <= 0:
+        module.fail_json(msg='account_id must be a positive integer, not %s' % account_id)
+    if module.params['profile'] is not None and not module.params['profile'].strip():
+        module.fail_json(msg='profile must be a profile id or name, not an empty string; omit it to keep the current profile')
     if module.params['wait_timeout'] < 0 or module.params['poll_interval'] <= 0:
         module.fail_json(msg='wait_timeout must be 0 or more and poll_interval more than 0')
 
@@ -388,7 +354,8 @@ def main():
     except ApiError as error:
         if done:
             outcome = 'writes already done before this failure: %s' % ', '.join(done)
-        elif error.applied is False:
+        elif 'writing' not in attempted or error.applied is False:
+            # Either only reads had been sent, or the write was refused before it was applied.
             outcome = 'nothing was changed'
         else:
             outcome = 'the write may or may not have been applied; read the account before retrying'

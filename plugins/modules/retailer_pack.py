@@ -21,6 +21,7 @@ description:
     This is B(not) idempotent.
   - Before writing, the wanted total is checked against the pack's C(Min) and C(Max) in the account's profile, so an out of
     range quantity fails with the allowed range without asking MailUp.
+  - With O(packs), many packs of one account are set in one task (the bulk form), with the same reads as for one pack.
 author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
@@ -34,7 +35,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff shows the pack id and its quantity before and after.
+      - The diff shows the pack id and its quantity before and after; for O(packs), one line per pack keyed C(retailer_pack/<account>/<pack>).
   idempotent:
     support: partial
     details:
@@ -76,6 +77,23 @@ options:
         shows nothing applied, the task fails saying nothing was added; when it cannot tell, the task fails saying the change
         may have been applied and that you should check the account before running the task again.
     type: int
+  packs:
+    description:
+      - The bulk form, for several packs of the account; mutually exclusive with O(pack_id), O(pack_name), O(quantity) and O(increment).
+      - Each item names its pack by C(pack_id) or C(pack_name) and gives C(quantity) or C(increment), with the same meaning as the
+        options of the same names. A pack may appear only once.
+      - Reads one token, one C(GET Account/{id}/Status) and, when needed, the profile's packs once; checks every item against its
+        pack's C(Min) and C(Max) before the first write (a refusal names every item outside its range and changes nothing); then
+        sends one POST per change, in list order, and reads the status back once.
+      - If a POST fails, the module stops there and the message says which packs were set, which failed and which were not
+        attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
+    type: list
+    elements: dict
+    suboptions:
+      pack_id: {description: "The id of the pack.", type: int}
+      pack_name: {description: "The name of the pack, among the packs of the account's profile.", type: str}
+      quantity: {description: "The total the account must have, 0 or more.", type: int}
+      increment: {description: "How many packs to add or remove on every run; not 0, not idempotent.", type: int}
 notes:
   - A no-op with O(pack_id) costs one token request and one C(GET Account/{id}/Status). The packs of the profile
     (C(GET Management/Profile/{id}/Pack)) are read only for O(pack_name), for a pack the account does not list yet,
@@ -124,6 +142,19 @@ EXAMPLES = r'''
 - name: Show the new number of storage packs
   ansible.builtin.debug:
     msg: "{{ storage.quantity_before }} -> {{ storage.quantity_after }}"
+
+- name: Set several packs of one account in one task
+  channel.partner.retailer_pack:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23055
+    external_user_id: cust-23055
+    packs:
+      - {pack_id: 534, quantity: 5}
+      - {pack_name: SMS 100, quantity: 4}
+      - {pack_id: 537, increment: 1}
 '''
 
 RETURN = r'''
@@ -131,45 +162,33 @@ pack:
   description:
     - The pack and its quantity after the run (predicted in check mode).
     - C(Name), C(Min) and C(Max) are V(null) when the packs of the profile did not have to be read (a no-op given by O(pack_id)).
-  returned: success
+  returned: success, without O(packs)
   type: dict
   contains:
-    Id:
-      description: The pack id.
-      type: int
-      returned: always
-      sample: 534
-    Name:
-      description: The pack name, when known.
-      type: str
-      returned: always
-      sample: Extra 1,000 emails
-    Min:
-      description: The smallest total the account's profile allows, when known.
-      type: int
-      returned: always
-      sample: 0
-    Max:
-      description: The largest total the account's profile allows, when known.
-      type: int
-      returned: always
-      sample: 10
-    Quantity:
-      description: The total after the run.
-      type: int
-      returned: always
-      sample: 3
+    Id: {description: "The pack id.", type: int, returned: always, sample: 534}
+    Name: {description: "The pack name, when known.", type: str, returned: always, sample: "Extra 1,000 emails"}
+    Min: {description: "The smallest total the account's profile allows, when known.", type: int, returned: always, sample: 0}
+    Max: {description: "The largest total the account's profile allows, when known.", type: int, returned: always, sample: 10}
+    Quantity: {description: "The total after the run.", type: int, returned: always, sample: 3}
   sample: {Id: 534, Name: "Extra 1,000 emails", Min: 0, Max: 10, Quantity: 3}
 quantity_before:
   description: The pack's total (C(Quantity) in C(ActivePacks); 0 when not listed) before the run.
-  returned: success
+  returned: success, without O(packs)
   type: int
   sample: 1
 quantity_after:
   description: The pack's total after the run, or what it would be in check mode.
-  returned: success
+  returned: success, without O(packs)
   type: int
   sample: 3
+packs:
+  description:
+    - With O(packs), every pack of the list in list order, with its total before and after the run (predicted in check mode).
+    - C(Name), C(Min) and C(Max) are V(null) when the packs of the profile did not have to be read.
+  returned: success, with O(packs)
+  type: list
+  elements: dict
+  sample: [{Id: 534, Name: "Extra 1,000 emails", Min: 0, Max: 10, quantity_before: 3, quantity_after: 5}]
 account:
   description:
     - The account status after the run, as C(GET Account/{id}/Status) returns it; predicted in check mode.
@@ -188,79 +207,50 @@ vendor_result:
 plan:
   description:
     - A stable summary of what the task did (or would do in check mode), for reports and callback plugins.
-  returned: success
+  returned: success, without O(packs)
   type: dict
   contains:
-    resource:
-      description: C(retailer_pack/<account id>/<pack id>).
-      type: str
-      returned: always
-      sample: retailer_pack/23055/534
-    action:
-      description: V(none), V(set) (absolute quantity) or V(increment).
-      type: str
-      returned: always
-      sample: set
-    before:
-      description: The pack's quantity before the run.
-      type: dict
-      returned: always
-      sample: {quantity: 1}
-    after:
-      description: The pack's quantity after the run.
-      type: dict
-      returned: always
-      sample: {quantity: 3}
+    resource: {description: "C(retailer_pack/<account id>/<pack id>).", type: str, returned: always, sample: retailer_pack/23055/534}
+    action: {description: "V(none), V(set) (absolute quantity) or V(increment).", type: str, returned: always, sample: set}
+    before: {description: "The pack's quantity before the run.", type: dict, returned: always, sample: {quantity: 1}}
+    after: {description: "The pack's quantity after the run.", type: dict, returned: always, sample: {quantity: 3}}
   sample: {resource: retailer_pack/23055/534, action: set, before: {quantity: 1}, after: {quantity: 3}}
+plans:
+  description:
+    - With O(packs), one RV(plan) per item, in list order.
+    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted)) and C(failed)
+      (V(false) for what was done or already right).
+  returned: with O(packs), on success and on a failure after the account was read
+  type: list
+  elements: dict
+  sample: [{resource: retailer_pack/23055/534, action: set, before: {quantity: 3}, after: {quantity: 5}}]
+refused:
+  description: With O(packs), every item whose wanted total is outside its pack's C(Min)..C(Max), with the limits.
+  returned: failure, when an item of the list is outside its limits
+  type: list
+  elements: dict
+  sample: [{pack_id: 538, min: 0, max: 1, wanted: 4}]
 diff:
-  description: The pack id and its quantity before and after the run.
+  description:
+    - The pack id and its quantity before and after the run.
+    - With O(packs), C(before) and C(after) map C(retailer_pack/<account>/<pack>) to the quantity of every pack of the list.
   returned: when diff mode is on
   type: dict
   contains:
-    before:
-      description: The pack id and its quantity before the run.
-      type: dict
-      returned: always
-      sample: {pack_id: 534, quantity: 1}
-    after:
-      description: The pack id and its quantity after the run.
-      type: dict
-      returned: always
-      sample: {pack_id: 534, quantity: 3}
+    before: {description: "The pack id and its quantity before the run.", type: dict, returned: always, sample: {pack_id: 534, quantity: 1}}
+    after: {description: "The pack id and its quantity after the run.", type: dict, returned: always, sample: {pack_id: 534, quantity: 3}}
   sample: {before: {pack_id: 534, quantity: 1}, after: {pack_id: 534, quantity: 3}}
 '''
-
-import copy
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackList, item_problems, refused_result, verdict
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import AmbiguousWrite, PackRefused, RetailerApi
-from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import (
-    ResolveError,
-    active_pack,
-    pack_quantity,
-    resolve_pack,
-)
+from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError
 
-
-def predicted_status(status, pack_id, quantity):
-    """The account status once the pack total is ``quantity`` (used in check mode)."""
-    predicted = copy.deepcopy(status)
-    packs = predicted.setdefault('ActivePacks', [])
-    entry = active_pack(predicted, pack_id)
-    if entry is None:
-        entry = {'Id': int(pack_id)}
-        packs.append(entry)
-    entry['Quantity'] = quantity
-    entry['CurrentQuantity'] = quantity
-    return predicted
-
-
-def refused_result(error):
-    """The vendor's business result of a refused pack change, with the code's name."""
-    return {'Code': error.code, 'Description': error.vendor_message, 'name': error.refusal}
+SINGLE_OPTIONS = ('pack_id', 'pack_name', 'quantity', 'increment')
 
 
 def ambiguous_outcome(module, error, increment):
@@ -280,70 +270,61 @@ def ambiguous_outcome(module, error, increment):
                          'increment) before running an increment again.' % error, error=error.to_dict(), applied=None)
 
 
-def converge(module, api, account_id, external_user_id):
-    """Read the pack's total, write the difference (unless in check mode) and return the module result."""
-    quantity = module.params['quantity']
-    increment = module.params['increment']
+def stop_at(module, packs, change, error):
+    """Fail after the first failed POST, saying which packs were set and which were not."""
+    packs.stop(change)
+    extra = {'vendor_result': refused_result(error)} if isinstance(error, PackRefused) else {}
+    if packs.single:
+        module.fail_json(msg='the pack change %s of the account %s failed: %s; %s' % (change.describe(), packs.account_id, error, verdict(error)),
+                         error=error.to_dict(), plan=packs.plans()[0], **extra)
+    module.fail_json(msg=packs.failure_message(change, error, verdict(error)), error=error.to_dict(), plans=packs.plans(with_outcome=True),
+                     changed=any(other.outcome == 'done' for other in packs.changes), **extra)
+
+
+def send(module, api, account_id, external_user_id, packs):
+    """One POST per change, in list order; a list stops at the first failure."""
+    for change in packs.changes:
+        if not change.must_write:
+            continue
+        try:
+            if change.increment is None:
+                api.add_pack(account_id, external_user_id, change.pack_id, change.quantity_after, work_mode='absolute')
+            else:
+                api.add_pack(account_id, external_user_id, change.pack_id, change.increment, work_mode='incremental',
+                             quantity_before=change.quantity_before)
+        except AmbiguousWrite as error:
+            if not packs.single and error.applied is not True:
+                stop_at(module, packs, change, error)
+            ambiguous_outcome(module, error, change.increment)
+        except ApiError as error:
+            if packs.single and isinstance(error, PackRefused):
+                raise
+            stop_at(module, packs, change, error)
+        change.outcome = 'done'
+
+
+def converge(module, api, account_id, external_user_id, packs):
+    """Read the account (and the profile's packs when needed), check every item, write the differences and return the result."""
     status = api.account_status(account_id, external_user_id)
     if status is None:
         module.fail_json(msg='the account %s does not exist (the API answered 404)' % account_id)
     profile_id = status.get('IdProfile')
-
-    pack = None
-    pack_id = module.params['pack_id']
-    if module.params['pack_name'] is not None:
-        pack = resolve_pack(api.profile_packs(profile_id), profile_id, pack_name=module.params['pack_name'])
-        pack_id = int(pack['Id'])
-
-    quantity_before = pack_quantity(status, pack_id)
-    quantity_after = quantity if increment is None else quantity_before + increment
-    must_write = increment is not None or quantity_after != quantity_before
-
-    # The profile's packs are read only when needed: to check the limits before a write, or to
-    # make sure a pack the account does not list exists at all (instead of a silent no-op).
-    if pack is None and (must_write or active_pack(status, pack_id) is None):
-        pack = resolve_pack(api.profile_packs(profile_id), profile_id, pack_id=pack_id)
-    if must_write and not pack['Min'] <= quantity_after <= pack['Max']:
-        module.fail_json(msg='the pack %s (%s) allows a total between %s and %s in the profile %s of the account %s; '
-                             'the wanted total is %d (now %d)'
-                             % (pack_id, pack.get('Name'), pack['Min'], pack['Max'], profile_id, account_id,
-                                quantity_after, quantity_before),
-                         allowed_min=pack['Min'], allowed_max=pack['Max'])
+    profile_packs = api.profile_packs(profile_id) if packs.needs_profile_packs(status) else None
+    packs.resolve(status, profile_packs, profile_id)
+    refusal = packs.limit_refusal(profile_id)
+    if refusal:
+        packs.stop()
+        module.fail_json(msg=refusal[0], **dict(refusal[1], **({} if packs.single else {'plans': packs.plans(with_outcome=True)})))
 
     account = status
-    if must_write and module.check_mode:
-        account = predicted_status(status, pack_id, quantity_after)
-    elif must_write:
-        try:
-            if increment is None:
-                api.add_pack(account_id, external_user_id, pack_id, quantity_after, work_mode='absolute')
-            else:
-                api.add_pack(account_id, external_user_id, pack_id, increment, work_mode='incremental',
-                             quantity_before=quantity_before)
-        except AmbiguousWrite as error:
-            ambiguous_outcome(module, error, increment)
-        account = api.account_status(account_id, external_user_id) or {}
-        quantity_after = pack_quantity(account, pack_id)
-
-    pack = pack or {}
-    before = {'pack_id': pack_id, 'quantity': quantity_before}
-    after = {'pack_id': pack_id, 'quantity': quantity_after}
-    result = dict(
-        changed=must_write,
-        pack={'Id': pack_id, 'Name': pack.get('Name'), 'Min': pack.get('Min'), 'Max': pack.get('Max'), 'Quantity': quantity_after},
-        quantity_before=quantity_before,
-        quantity_after=quantity_after,
-        account=account,
-        plan={
-            'resource': 'retailer_pack/%s/%s' % (account_id, pack_id),
-            'action': 'none' if not must_write else ('set' if increment is None else 'increment'),
-            'before': {'quantity': quantity_before},
-            'after': {'quantity': quantity_after},
-        },
-    )
-    if module._diff:
-        result['diff'] = {'before': before, 'after': after}
-    return result
+    if any(change.must_write for change in packs.changes):
+        if module.check_mode:
+            account = packs.predict(status)
+        else:
+            send(module, api, account_id, external_user_id, packs)
+            # One read back shows what MailUp made of every change.
+            account = api.account_status(account_id, external_user_id) or {}
+    return packs.result(account, diff=module._diff)
 
 
 def main():
@@ -355,36 +336,49 @@ def main():
         pack_name=dict(type='str'),
         quantity=dict(type='int'),
         increment=dict(type='int'),
+        packs=dict(type='list', elements='dict', options=dict(pack_id=dict(type='int'), pack_name=dict(type='str'),
+                                                              quantity=dict(type='int'), increment=dict(type='int')),
+                   mutually_exclusive=[('pack_id', 'pack_name'), ('quantity', 'increment')],
+                   required_one_of=[('pack_id', 'pack_name'), ('quantity', 'increment')]),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[('pack_id', 'pack_name'), ('quantity', 'increment')],
-        required_one_of=[('pack_id', 'pack_name'), ('quantity', 'increment')],
+        mutually_exclusive=[('pack_id', 'pack_name'), ('quantity', 'increment')] + [('packs', option) for option in SINGLE_OPTIONS],
+        required_one_of=[('pack_id', 'pack_name', 'packs'), ('quantity', 'increment', 'packs')],
         supports_check_mode=True,
     )
 
-    account_id = module.params['account_id']
-    external_user_id = (module.params['external_user_id'] or '').strip()
-    quantity = module.params['quantity']
-    increment = module.params['increment']
+    params = module.params
+    account_id = params['account_id']
+    external_user_id = (params['external_user_id'] or '').strip()
     # Everything that can be refused without asking MailUp is refused before the first request.
     if not external_user_id:
         module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
-    if quantity is not None and quantity < 0:
-        module.fail_json(msg='quantity must be 0 or more, not %d' % quantity)
-    if increment == 0:
-        module.fail_json(msg='increment must not be 0')
+    if account_id <= 0:
+        module.fail_json(msg='account_id must be a positive integer, not %s' % account_id)
+    if params['packs'] is not None:
+        problems = item_problems(params['packs'])
+        if problems:
+            module.fail_json(msg='packs: %s; nothing was sent' % '; '.join(problems))
+        packs = PackList(account_id, params['packs'])
+    else:
+        wanted = dict((option, params[option]) for option in SINGLE_OPTIONS)
+        problems = item_problems([wanted], prefix='')
+        if problems:
+            module.fail_json(msg='%s; nothing was sent' % '; '.join(problems))
+        packs = PackList(account_id, [wanted], single=True)
 
     api = RetailerApi.from_module(module)
     try:
-        module.exit_json(**converge(module, api, account_id, external_user_id))
+        module.exit_json(**converge(module, api, account_id, external_user_id, packs))
     except ResolveError as error:
-        module.fail_json(msg=str(error))
+        module.fail_json(msg='%s; nothing was sent' % error)
     except PackRefused as error:
         module.fail_json(msg='MailUp refused the pack change: %s (%s)' % (error.refusal, error),
-                         error=error.to_dict(), vendor_result=refused_result(error))
+                         error=error.to_dict(), vendor_result=refused_result(error), plan=packs.plans()[0])
     except ApiError as error:
-        module.fail_json(msg=str(error), error=error.to_dict())
+        # Only reads are sent outside send(), which reports its own failures.
+        module.fail_json(msg='%s; nothing was changed' % error, error=error.to_dict())
 
 
 if __name__ == '__main__':

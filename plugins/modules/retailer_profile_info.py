@@ -178,6 +178,11 @@ def main():
         supports_check_mode=True,
     )
 
+    if module.params['id'] is not None and module.params['id'] <= 0:
+        module.fail_json(msg='id must be a positive profile id, not %s' % module.params['id'])
+    if module.params['name'] is not None and not module.params['name'].strip():
+        module.fail_json(msg='name must not be empty; omit it to list every profile')
+
     api = RetailerApi.from_module(module)
     try:
         profiles = wanted_profiles(api.profiles(), module.params['id'], module.params['name'])

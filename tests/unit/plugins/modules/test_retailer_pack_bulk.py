@@ -1,0 +1,238 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bulk form of channel.partner.retailer_pack (option ``packs``), in-process against the emulator over real HTTP."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from modrun import run_module
+
+CONNECTION = {
+    'client_id': 'emu-client-6f21',
+    'client_secret': 'emu-client-secret-93ad5e',
+    'username': 'm1234',
+    'password': 'emu-password-c81f0b',
+}
+ACCOUNTS = {23053: 'cust-23053', 23054: 'cust-23054', 23055: 'cust-23055'}
+PACK_NAMES = {534: 'Extra 1,000 emails', 535: 'Extra 10,000 emails', 536: 'SMS 100', 537: 'Extra storage 1 GB',
+              538: 'Dedicated IP', 539: 'Extra user'}
+# Account 23055 (profile Economy) starts with 534=3, 535=1, 536=2, 537=0, 538=0; Economy allows 534 0-10, 535 0-5, 536 0-5,
+# 537 0-3, 538 0-1.
+THREE = [{'pack_id': 534, 'quantity': 6}, {'pack_name': 'SMS 100', 'quantity': 4}, {'pack_id': 537, 'increment': 2}]
+
+
+def run(emu, packs, account_id=23055, check_mode=False, diff=False, **options):
+    args = dict(CONNECTION, api_url=emu.retailer_url, account_id=account_id, external_user_id=ACCOUNTS.get(account_id, 'x'),
+                packs=packs)
+    args.update(options)
+    return run_module('retailer_pack', args, check_mode=check_mode, diff=diff)
+
+
+def quantities(emu, account_id=23055):
+    for entry in emu.snapshot()['retailer']['accounts']:
+        if entry['IdAccount'] == account_id:
+            return dict((pack['Id'], pack['Quantity']) for pack in entry['ActivePacks'])
+    raise AssertionError('no account %s' % account_id)
+
+
+def calls(emu):
+    """(method, path below the service, or 'token') of every request, in order."""
+    result = []
+    for entry in emu.requests():
+        result.append((entry['method'], 'token' if entry['api'] == 'oauth' else entry['path'].rsplit('RetailerService.svc/', 1)[-1]))
+    return result
+
+
+def warning_texts(result):
+    return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
+
+
+def test_a_list_reads_once_and_posts_once_per_change(emulator):
+    packs = THREE + [{'pack_id': 535, 'quantity': 1}]
+    result = run(emulator, packs, diff=True)
+
+    assert result['changed'] is True, result
+    assert calls(emulator) == [('POST', 'token'), ('GET', 'Account/23055/Status'), ('GET', 'Management/Profile/1047/Pack'),
+                               ('POST', 'Account/23055/Pack/534'), ('POST', 'Account/23055/Pack/536'), ('POST', 'Account/23055/Pack/537'),
+                               ('GET', 'Account/23055/Status')]
+    bodies = [entry for entry in emulator.requests(method='POST') if entry['api'] == 'retailer']
+    assert len(bodies) == 3
+    assert result['packs'] == [
+        {'Id': 534, 'Name': 'Extra 1,000 emails', 'Min': 0, 'Max': 10, 'quantity_before': 3, 'quantity_after': 6},
+        {'Id': 536, 'Name': 'SMS 100', 'Min': 0, 'Max': 5, 'quantity_before': 2, 'quantity_after': 4},
+        {'Id': 537, 'Name': 'Extra storage 1 GB', 'Min': 0, 'Max': 3, 'quantity_before': 0, 'quantity_after': 2},
+        {'Id': 535, 'Name': 'Extra 10,000 emails', 'Min': 0, 'Max': 5, 'quantity_before': 1, 'quantity_after': 1}]
+    assert [(plan['resource'], plan['action']) for plan in result['plans']] == [
+        ('retailer_pack/23055/534', 'set'), ('retailer_pack/23055/536', 'set'), ('retailer_pack/23055/537', 'increment'),
+        ('retailer_pack/23055/535', 'none')]
+    assert result['plans'][0] == {'resource': 'retailer_pack/23055/534', 'action': 'set', 'before': {'quantity': 3}, 'after': {'quantity': 6}}
+    assert result['diff'] == {
+        'before': {'retailer_pack/23055/534': 3, 'retailer_pack/23055/536': 2, 'retailer_pack/23055/537': 0, 'retailer_pack/23055/535': 1},
+        'after': {'retailer_pack/23055/534': 6, 'retailer_pack/23055/536': 4, 'retailer_pack/23055/537': 2, 'retailer_pack/23055/535': 1}}
+    assert quantities(emulator) == {534: 6, 535: 1, 536: 4, 537: 2, 538: 0}
+    assert result['account']['ActivePacks'] == [{'CurrentQuantity': 6, 'Id': 534, 'Quantity': 6}, {'CurrentQuantity': 1, 'Id': 535, 'Quantity': 1},
+                                                {'CurrentQuantity': 4, 'Id': 536, 'Quantity': 4}, {'CurrentQuantity': 2, 'Id': 537, 'Quantity': 2},
+                                                {'CurrentQuantity': 0, 'Id': 538, 'Quantity': 0}]
+
+
+def test_absolute_totals_again_by_id_read_only_the_status(emulator):
+    packs = [{'pack_id': 534, 'quantity': 6}, {'pack_id': 536, 'quantity': 4}]
+    assert run(emulator, packs)['changed'] is True
+    emulator.clear_requests()
+    again = run(emulator, packs)
+    assert again['changed'] is False
+    assert calls(emulator) == [('POST', 'token'), ('GET', 'Account/23055/Status')]
+    assert [plan['action'] for plan in again['plans']] == ['none', 'none']
+    # The profile's packs were not needed, so the names are unknown.
+    assert again['packs'][0] == {'Id': 534, 'Name': None, 'Min': None, 'Max': None, 'quantity_before': 6, 'quantity_after': 6}
+
+
+def test_check_mode_predicts_the_real_run_exactly_and_writes_nothing(emulator):
+    predicted = run(emulator, THREE, check_mode=True, diff=True)
+    assert emulator.writes() == [] and quantities(emulator)[534] == 3
+    real = run(emulator, THREE, diff=True)
+    for key in ('changed', 'packs', 'plans', 'account', 'diff'):
+        assert predicted[key] == real[key], key
+
+
+def test_every_item_outside_its_limits_is_named_and_nothing_is_written(emulator):
+    packs = [{'pack_id': 534, 'quantity': 4}, {'pack_id': 538, 'quantity': 3}, {'pack_name': 'SMS 100', 'increment': -5},
+             {'pack_id': 535, 'quantity': 9}]
+    result = run(emulator, packs)
+    assert result['failed'] is True
+    assert result['msg'].startswith('3 of the packs would leave the limits of the profile 1047 of the account 23055: ')
+    for words in ('pack 538 (Dedicated IP) allows 0..1, wanted 3 (now 0)', 'pack 536 (SMS 100) allows 0..5, wanted -3 (now 2)',
+                  'pack 535 (Extra 10,000 emails) allows 0..5, wanted 9 (now 1)', 'Nothing was changed'):
+        assert words in result['msg'], words
+    assert result['refused'] == [{'pack_id': 538, 'min': 0, 'max': 1, 'wanted': 3}, {'pack_id': 536, 'min': 0, 'max': 5, 'wanted': -3},
+                                 {'pack_id': 535, 'min': 0, 'max': 5, 'wanted': 9}]
+    assert emulator.writes() == []
+
+
+def test_unknown_and_repeated_packs_fail_before_any_write(emulator):
+    unknown = run(emulator, THREE + [{'pack_id': 539, 'quantity': 1}, {'pack_name': 'Carrier pigeons', 'quantity': 1}])
+    assert unknown['failed'] is True
+    assert "unknown pack 539 in the profile 1047" in unknown['msg'] and "unknown pack 'Carrier pigeons'" in unknown['msg']
+    repeated = run(emulator, [{'pack_id': 536, 'quantity': 1}, {'pack_name': 'SMS 100', 'increment': 1}])
+    assert repeated['failed'] is True and 'pack 536 is listed more than once (packs[0], packs[1])' in repeated['msg']
+    assert emulator.writes() == []
+
+
+def test_a_failed_post_stops_the_list_and_says_which_packs_were_set(emulator):
+    emulator.add_fault('status', route='Account/23055/Pack/536$', method='POST', status=500, count=10)
+    result = run(emulator, THREE + [{'pack_id': 535, 'quantity': 1}])
+    assert result['failed'] is True and result['changed'] is True
+    message = result['msg']
+    assert message.startswith('the pack change 536 SMS 100 (2 -> 4) of the account 23055 failed: ')
+    assert 'Set before the failure: 534 Extra 1,000 emails (3 -> 6).' in message
+    assert 'Not attempted: 537 Extra storage 1 GB (0 -> 2).' in message
+    assert [(plan['resource'], plan['outcome'], plan['failed']) for plan in result['plans']] == [
+        ('retailer_pack/23055/534', 'done', False), ('retailer_pack/23055/536', 'failed', True),
+        ('retailer_pack/23055/537', 'not_attempted', True), ('retailer_pack/23055/535', 'unchanged', False)]
+    assert quantities(emulator) == {534: 6, 535: 1, 536: 2, 537: 0, 538: 0}
+
+
+def test_a_lost_increment_is_not_sent_again_and_stops_the_list(emulator):
+    emulator.add_fault('drop_before', route='Account/23055/Pack/537$', method='POST', count=1)
+    result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}])
+    assert result['failed'] is True and result['changed'] is False
+    assert 'Set before the failure: none' in result['msg'] and 'Not attempted: 534' in result['msg']
+    assert len([entry for entry in emulator.writes() if entry['path'].endswith('/Pack/537')]) == 1
+    assert quantities(emulator)[537] == 0 and quantities(emulator)[534] == 3
+
+
+def test_an_increment_applied_despite_a_lost_answer_counts_once_and_the_list_goes_on(emulator):
+    emulator.add_fault('drop_after', route='Account/23055/Pack/537$', method='POST', count=1)
+    result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}])
+    assert result['changed'] is True and 'failed' not in result, result
+    assert any('applied once' in text for text in warning_texts(result))
+    assert quantities(emulator)[537] == 2 and quantities(emulator)[534] == 5
+    assert [entry['path'].rsplit('/', 1)[-1] for entry in emulator.writes()] == ['537', '534']
+
+
+@pytest.mark.parametrize('options, words', [
+    ({'packs': THREE, 'pack_id': 534}, 'mutually exclusive: packs|pack_id'),
+    ({'packs': THREE, 'quantity': 1}, 'mutually exclusive: packs|quantity'),
+    ({'packs': [{'pack_id': 534, 'pack_name': 'SMS 100', 'quantity': 1}]}, 'mutually exclusive: pack_id|pack_name found in packs'),
+    ({'packs': [{'pack_id': 534}]}, 'one of the following is required: quantity, increment found in packs'),
+    ({'packs': [{'pack_id': 534, 'quantity': -1}]}, 'packs[0].quantity must be 0 or more, not -1'),
+    ({'packs': [{'pack_id': 534, 'quantity': 1}, {'pack_id': 535, 'increment': 0}]}, 'packs[1].increment must not be 0'),
+    ({'packs': THREE, 'rate_limit': -1}, 'rate_limit must be 0 (no pacing) or a number of requests per second'),
+])
+def test_bad_lists_fail_before_any_request(emulator, options, words):
+    result = run(emulator, **options)
+    assert result['failed'] is True
+    assert words in result['msg'], result['msg']
+    assert emulator.requests() == []
+
+
+def test_no_secret_in_a_bulk_failure(emulator):
+    emulator.add_fault('status', route='Account/23055/Pack/534$', method='POST', status=500, count=10)
+    result = run(emulator, THREE)
+    text = json.dumps(result)
+    assert result['failed'] is True
+    assert CONNECTION['client_secret'] not in text and CONNECTION['password'] not in text
+
+
+# Property: random start totals on an account and a random list of wanted totals.
+
+@st.composite
+def scenarios(draw):
+    account_id = draw(st.sampled_from(sorted(ACCOUNTS)))
+    profile_id = draw(st.sampled_from([1046, 1047, 1048]))
+    return account_id, profile_id, draw(st.data())
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenario=scenarios())
+def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predicts(emulator, scenario):
+    account_id, profile_id, data = scenario
+    emulator.reset()
+    store = emulator.app.store
+    with store.lock:
+        limits = dict((pack['Id'], (pack['Min'], pack['Max'])) for pack in store.profile(profile_id)['Packs'])
+        entry = store.account(account_id)
+        entry['IdProfile'] = profile_id
+        entry['ActivePacks'] = []
+        for pack_id, (low, high) in sorted(limits.items()):
+            if data.draw(st.booleans(), label='listed %d' % pack_id):
+                quantity = data.draw(st.integers(low, high), label='start %d' % pack_id)
+                entry['ActivePacks'].append({'CurrentQuantity': quantity, 'Id': pack_id, 'Quantity': quantity})
+    chosen = data.draw(st.lists(st.sampled_from(sorted(limits)), min_size=1, max_size=len(limits), unique=True), label='packs')
+    packs = []
+    for pack_id in chosen:
+        item = {'pack_name': PACK_NAMES[pack_id]} if data.draw(st.booleans(), label='by name') else {'pack_id': pack_id}
+        # Mostly within the limits, sometimes one too many.
+        low, high = limits[pack_id]
+        item['quantity'] = data.draw(st.integers(low, high + 1 if data.draw(st.integers(0, 9), label='over') == 0 else high), label='total')
+        packs.append(item)
+    before = quantities(emulator, account_id)
+    emulator.clear_requests()
+
+    # The emulator's rate limit is off here; without the client's pacing 200 examples take seconds instead of minutes.
+    predicted = run(emulator, packs, account_id, check_mode=True, diff=True, rate_limit=0)
+    assert emulator.writes() == []
+    real = run(emulator, packs, account_id, diff=True, rate_limit=0)
+
+    wanted = dict((pack_id, item['quantity']) for pack_id, item in zip(chosen, packs))
+    outside = [pack_id for pack_id, total in wanted.items()
+               if total != before.get(pack_id, 0) and not limits[pack_id][0] <= total <= limits[pack_id][1]]
+    if outside:
+        assert predicted['failed'] and real['failed'] and predicted['msg'] == real['msg']
+        assert [entry['pack_id'] for entry in real['refused']] == outside
+        assert emulator.writes() == [] and quantities(emulator, account_id) == before
+        return
+    changes = [pack_id for pack_id in chosen if wanted[pack_id] != before.get(pack_id, 0)]
+    assert 'failed' not in real, real
+    assert predicted['changed'] == real['changed'] == bool(changes)
+    for key in ('packs', 'plans', 'account', 'diff'):
+        assert predicted[key] == real[key], key
+    after = quantities(emulator, account_id)
+    assert all(after.get(pack_id, 0) == total for pack_id, total in wanted.items())
+    assert [entry['path'].rsplit('/', 1)[-1] for entry in emulator.writes()] == [str(pack_id) for pack_id in changes]
+
+    emulator.clear_requests()
+    again = run(emulator, packs, account_id, rate_limit=0)
+    assert again['changed'] is False and emulator.writes() == []
+    assert [pack['quantity_after'] for pack in again['packs']] == [wanted[pack_id] for pack_id in chosen]
