@@ -84,3 +84,19 @@ options:
 requirements:
   - requests
 '''
+
+    # The two options that name a customer account, as in retailer_account_argument_spec().
+    ACCOUNT = r'''
+options:
+  account_id:
+    description:
+      - The id of the customer account (C(IdAccount)).
+    type: int
+    required: true
+  external_user_id:
+    description:
+      - The retailer's own identifier of the customer, sent as the C(ExternalUserId) header with every account request.
+      - MailUp refuses account requests without it, so an empty value fails before any request is sent.
+    type: str
+    required: true
+'''

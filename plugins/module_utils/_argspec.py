@@ -9,6 +9,13 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.channel.partner.plugins.module_utils._http import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    ApiError,
+    missing_requests_message,
+)
+
 PARTNER_DEFAULT_URL = 'https://sandbox.my-engine.com/api-v1'
 RETAILER_DEFAULT_URL = 'https://services.mailup.com'
 
@@ -68,4 +75,44 @@ def connection_problem(params, required_text):
     timeout = params.get('timeout')
     if timeout is not None and timeout <= 0:
         return 'timeout must be a number of seconds greater than 0, not %s; nothing was sent' % timeout
+    return None
+
+
+def api_from_module(module, required_text, build):
+    """``build(params, transport)`` once the library and the connection options are known to be usable.
+
+    ``transport`` holds the keyword arguments every API class passes to its HTTP client.
+    A missing library, an empty option or a refused URL fails the module before any request.
+    """
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    problem = connection_problem(params, required_text)
+    if problem:
+        module.fail_json(msg=problem)
+    transport = dict(timeout=params.get('timeout', 30), validate_certs=params.get('validate_certs', True),
+                     ca_path=params.get('ca_path'), allow_plain_http=params.get('allow_plain_http', False))
+    try:
+        return build(params, transport)
+    except ApiError as error:
+        module.fail_json(msg=str(error), error=error.to_dict())
+
+
+def retailer_account_argument_spec():
+    """The Retailer API connection plus the two options that name a customer account."""
+    spec = retailer_argument_spec()
+    spec.update(
+        account_id=dict(type='int', required=True),
+        external_user_id=dict(type='str', required=True),
+    )
+    return spec
+
+
+def account_identity_problem(params):
+    """Why account_id/external_user_id cannot name an account, or None; checked before any request."""
+    # MailUp answers 400 "Invalid ExternalUserId." to every account request without one.
+    if not (params.get('external_user_id') or '').strip():
+        return 'external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request'
+    if params['account_id'] <= 0:
+        return 'account_id must be a positive integer, not %s' % params['account_id']
     return None

@@ -7,14 +7,8 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import PARTNER_REQUIRED_TEXT, connection_problem
-from ansible_collections.channel.partner.plugins.module_utils._http import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    ApiError,
-    HttpClient,
-    missing_requests_message,
-)
+from ansible_collections.channel.partner.plugins.module_utils._argspec import PARTNER_REQUIRED_TEXT, api_from_module
+from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
 
 
 class InsufficientCredits(ApiError):
@@ -131,18 +125,10 @@ class PartnerApi:
     @classmethod
     def from_module(cls, module, **client_options):
         """Build from the options of partner_argument_spec(); fails the module on a missing library or a refused URL."""
-        if not HAS_REQUESTS:
-            module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
-        params = module.params
-        problem = connection_problem(params, PARTNER_REQUIRED_TEXT)
-        if problem:
-            module.fail_json(msg=problem)
-        try:
-            return cls(params['api_url'], params['partner_id'], params['api_key'], timeout=params.get('timeout', 30),
-                       validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
-                       allow_plain_http=params.get('allow_plain_http', False), **client_options)
-        except ApiError as error:
-            module.fail_json(msg=str(error), error=error.to_dict())
+        def build(params, transport):
+            transport.update(client_options)
+            return cls(params['api_url'], params['partner_id'], params['api_key'], **transport)
+        return api_from_module(module, PARTNER_REQUIRED_TEXT, build)
 
     @property
     def request_count(self):

@@ -9,14 +9,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_REQUIRED_TEXT, connection_problem
-from ansible_collections.channel.partner.plugins.module_utils._http import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    ApiError,
-    HttpClient,
-    missing_requests_message,
-)
+from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_REQUIRED_TEXT, api_from_module
+from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
 
 SERVICE_PATH = '/API/v1.1/Rest/RetailerService.svc'
 TOKEN_PATH = '/Authorization/OAuth/Token'
@@ -121,24 +115,17 @@ class RetailerApi:
     @classmethod
     def from_module(cls, module, **options):
         """Build from the options of retailer_argument_spec(); fails the module on a missing library or a refused URL."""
-        if not HAS_REQUESTS:
-            module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
-        params = module.params
-        problem = connection_problem(params, RETAILER_REQUIRED_TEXT)
-        if problem:
-            module.fail_json(msg=problem)
-        rate_limit = params.get('rate_limit', DEFAULT_RATE_LIMIT)
+        rate_limit = module.params.get('rate_limit', DEFAULT_RATE_LIMIT)
         if rate_limit is not None and rate_limit < 0:
             module.fail_json(msg='rate_limit must be 0 (no pacing) or a number of requests per second, not %s; nothing was sent.'
                                  % rate_limit)
         options.setdefault('rate_limit', rate_limit)
-        try:
-            return cls(params['api_url'], params['client_id'], params['client_secret'], params['username'],
-                       params['password'], timeout=params.get('timeout', 30),
-                       validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
-                       allow_plain_http=params.get('allow_plain_http', False), **options)
-        except ApiError as error:
-            module.fail_json(msg=str(error), error=error.to_dict())
+
+        def build(params, transport):
+            transport.update(options)
+            return cls(params['api_url'], params['client_id'], params['client_secret'], params['username'], params['password'],
+                       **transport)
+        return api_from_module(module, RETAILER_REQUIRED_TEXT, build)
 
     @property
     def request_count(self):

@@ -22,6 +22,7 @@ author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.retailer_api
+  - channel.partner.retailer_api.account
   - channel.partner.attributes
 attributes:
   check_mode:
@@ -35,17 +36,6 @@ attributes:
   idempotent:
     support: full
 options:
-  account_id:
-    description:
-      - The id of the customer account (C(IdAccount)).
-    type: int
-    required: true
-  external_user_id:
-    description:
-      - The retailer's own identifier of the customer, sent as the C(ExternalUserId) header with every account request.
-      - MailUp refuses account requests without it, so an empty value fails before any request is sent.
-    type: str
-    required: true
   state:
     description:
       - V(enabled) and V(disabled) enable or disable the account (C(PUT Account/{id}?Enable=true|false)).
@@ -227,7 +217,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import account_identity_problem, retailer_account_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_write, planned_writes, predicted_status
@@ -321,10 +311,8 @@ def failure_details(attempted):
 
 
 def main():
-    argument_spec = retailer_argument_spec()
+    argument_spec = retailer_account_argument_spec()
     argument_spec.update(
-        account_id=dict(type='int', required=True),
-        external_user_id=dict(type='str', required=True),
         state=dict(type='str', default='enabled', choices=['enabled', 'disabled', 'absent']),
         profile=dict(type='str'),
         wait=dict(type='bool', default=True),
@@ -333,13 +321,10 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
-    account_id = module.params['account_id']
-    external_user_id = (module.params['external_user_id'] or '').strip()
-    # MailUp answers 400 "Invalid ExternalUserId." to every account request without one: say so before sending any.
-    if not external_user_id:
-        module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
-    if account_id <= 0:
-        module.fail_json(msg='account_id must be a positive integer, not %s' % account_id)
+    problem = account_identity_problem(module.params)
+    if problem:
+        module.fail_json(msg=problem)
+    account_id, external_user_id = module.params['account_id'], module.params['external_user_id'].strip()
     if module.params['profile'] is not None and not module.params['profile'].strip():
         module.fail_json(msg='profile must be a profile id or name, not an empty string; omit it to keep the current profile')
     if module.params['wait_timeout'] < 0 or module.params['poll_interval'] <= 0:

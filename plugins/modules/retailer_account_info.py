@@ -22,20 +22,9 @@ author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.retailer_api
+  - channel.partner.retailer_api.account
   - channel.partner.attributes
   - channel.partner.attributes.info_module
-options:
-  account_id:
-    description:
-      - The id of the customer account (C(IdAccount)).
-    type: int
-    required: true
-  external_user_id:
-    description:
-      - The retailer's own identifier of the customer, sent as the C(ExternalUserId) header that MailUp
-        requires on every account request.
-    type: str
-    required: true
 seealso:
   - module: channel.partner.retailer_account
   - module: channel.partner.retailer_pack
@@ -98,27 +87,19 @@ account:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import account_identity_problem, retailer_account_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import account_summary
 
 
 def main():
-    argument_spec = retailer_argument_spec()
-    argument_spec.update(
-        account_id=dict(type='int', required=True),
-        external_user_id=dict(type='str', required=True),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=retailer_account_argument_spec(), supports_check_mode=True)
 
-    account_id = module.params['account_id']
-    external_user_id = module.params['external_user_id'].strip()
-    # MailUp answers 400 "Invalid ExternalUserId." to every account request without one: say so before sending any.
-    if not external_user_id:
-        module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
-    if account_id <= 0:
-        module.fail_json(msg='account_id must be a positive integer, not %s' % account_id)
+    problem = account_identity_problem(module.params)
+    if problem:
+        module.fail_json(msg=problem)
+    account_id, external_user_id = module.params['account_id'], module.params['external_user_id'].strip()
 
     api = RetailerApi.from_module(module)
     try:

@@ -26,6 +26,7 @@ author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.retailer_api
+  - channel.partner.retailer_api.account
   - channel.partner.attributes
 attributes:
   check_mode:
@@ -41,17 +42,6 @@ attributes:
     details:
       - Idempotent with O(quantity); with O(increment), every run adds (or removes) packs again.
 options:
-  account_id:
-    description:
-      - The id of the customer account (C(IdAccount)).
-    type: int
-    required: true
-  external_user_id:
-    description:
-      - The retailer's own identifier of the customer, sent as the C(ExternalUserId) header with every account request.
-      - MailUp refuses account requests without it, so an empty value fails before any request is sent.
-    type: str
-    required: true
   pack_id:
     description:
       - The id of the pack.
@@ -244,7 +234,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import account_identity_problem, retailer_account_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackList, item_problems, refused_result, verdict
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import AmbiguousWrite, PackRefused, RetailerApi
@@ -328,10 +318,8 @@ def converge(module, api, account_id, external_user_id, packs):
 
 
 def main():
-    argument_spec = retailer_argument_spec()
+    argument_spec = retailer_account_argument_spec()
     argument_spec.update(
-        account_id=dict(type='int', required=True),
-        external_user_id=dict(type='str', required=True),
         pack_id=dict(type='int'),
         pack_name=dict(type='str'),
         quantity=dict(type='int'),
@@ -349,13 +337,11 @@ def main():
     )
 
     params = module.params
-    account_id = params['account_id']
-    external_user_id = (params['external_user_id'] or '').strip()
     # Everything that can be refused without asking MailUp is refused before the first request.
-    if not external_user_id:
-        module.fail_json(msg='external_user_id must not be empty: MailUp requires the ExternalUserId header on every account request')
-    if account_id <= 0:
-        module.fail_json(msg='account_id must be a positive integer, not %s' % account_id)
+    problem = account_identity_problem(params)
+    if problem:
+        module.fail_json(msg=problem)
+    account_id, external_user_id = params['account_id'], params['external_user_id'].strip()
     if params['packs'] is not None:
         problems = item_problems(params['packs'])
         if problems:

@@ -259,7 +259,7 @@ def test_error_to_dict_and_scrub():
 
 
 def test_missing_requests_is_reported(monkeypatch):
-    from ansible_collections.channel.partner.plugins.module_utils import _partner_api
+    from ansible_collections.channel.partner.plugins.module_utils import _argspec, _partner_api
 
     class FakeModule:
         params = {}
@@ -267,7 +267,7 @@ def test_missing_requests_is_reported(monkeypatch):
         def fail_json(self, **result):
             raise SystemExit(result)
 
-    monkeypatch.setattr(_partner_api, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_argspec, 'HAS_REQUESTS', False)
     with pytest.raises(SystemExit) as caught:
         _partner_api.PartnerApi.from_module(FakeModule())
     assert 'requests' in caught.value.args[0]['msg']
