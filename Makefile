@@ -53,5 +53,9 @@ test: sanity lint pytest
 demo: venv
 	$(BIN)/python tests/tools/with_emulator.py --demo
 
+# Requests per task, time per task against ansible.builtin.uri, and the 1,000-service regrade (docs/performance.md).
+bench: venv
+	$(BIN)/python tests/bench/bench.py
+
 clean:
 	rm -rf $(VENV) $(TREE_ROOT) .pytest_cache .hypothesis tests/output
