@@ -45,3 +45,8 @@ def run_module(module, args, check_mode=False, diff=False):
         return json.loads(text)
     except ValueError:
         raise ModuleRunError('module %s did not print one JSON result:\n%s' % (module, text))
+
+
+def by_pack_id(status):
+    """An account status with its ActivePacks in Id order: MailUp does not document their order."""
+    return dict(status, ActivePacks=sorted(status.get('ActivePacks') or [], key=lambda pack: pack['Id']))

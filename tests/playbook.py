@@ -4,6 +4,7 @@ Used where only a real run shows the behaviour: check-mode flags, diff output,
 module_defaults groups, roles, callbacks.
 """
 
+import importlib
 import json
 import os
 import subprocess
@@ -94,3 +95,22 @@ def run_playbook(work_dir, tasks=None, playbook=None, check=False, diff=False, e
     run = PlaybookRun(completed.returncode, completed.stdout, completed.stderr, recorded)
     secret_scan.scan_playbook_run(run, 'run_playbook(%s)' % Path(playbook).name)
     return run
+
+
+def module_examples(name):
+    """The EXAMPLES of ``channel.partner.<name>``, as a list of tasks."""
+    module = importlib.import_module('ansible_collections.channel.partner.plugins.modules.' + name)
+    return yaml.safe_load(module.EXAMPLES)
+
+
+def without_options(task, options):
+    """A copy of an example task without the given options of its channel.partner module.
+
+    The examples spell out their connection options; dropping them lets ``module_defaults``
+    point the task at the emulator instead.
+    """
+    task = dict(task)
+    for key, value in list(task.items()):
+        if key.startswith('channel.partner.') and isinstance(value, dict):
+            task[key] = dict((option, setting) for option, setting in value.items() if option not in options)
+    return task

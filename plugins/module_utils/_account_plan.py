@@ -35,7 +35,7 @@ def planned_writes(before, after):
 
 
 def predicted_status(status, after):
-    """What Account/{id}/Status will say once the writes are applied (used in check mode)."""
+    """What Account/{id}/Status will say once the writes are applied: the check-mode prediction, and the result of an enable or disable."""
     if after['state'] == 'absent':
         return {}
     predicted = copy.deepcopy(status)

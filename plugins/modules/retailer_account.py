@@ -130,7 +130,9 @@ EXAMPLES = r'''
 RETURN = r'''
 account:
   description:
-    - The account status after the run, as C(GET Account/{id}/Status) returns it.
+    - The account status after the run, as C(GET Account/{id}/Status) returns it. After a profile change it is read back
+      (MailUp adapts the packs to the profile); after an enable or disable it is the status read before, with the new
+      C(Code) and the validity dates of MailUp's answer, so that the change costs no extra read.
     - In check mode, the status the run would produce, as far as this module manages it (C(Code), C(Description),
       C(IdProfile)); C(ActivePacks) is shown as it is now, although MailUp adapts it to a new profile.
     - An empty dictionary when the account is absent.
@@ -278,20 +280,26 @@ def converge(module, api, account_id, external_user_id, done, attempted):
     if writes and module.check_mode:
         account = predicted_status(status, after)
     elif writes:
+        validity = {}
         for write in writes:
             attempted['writing'] = write
             if write == 'delete':
                 api.delete_account(account_id, external_user_id)
             elif write in ('enable', 'disable'):
-                api.set_account_enabled(account_id, external_user_id, write == 'enable')
+                answer = api.set_account_enabled(account_id, external_user_id, write == 'enable') or {}
+                validity = dict((key, answer[key]) for key in ('ValidFrom', 'ValidTo') if key in answer)
             else:
                 profile_change = api.change_profile(
                     account_id, external_user_id, after['profile_id'], wait=module.params['wait'],
                     timeout=module.params['wait_timeout'], poll_interval=module.params['poll_interval'],
                     max_poll_interval=MAX_POLL_INTERVAL)
             done.append(describe_write(write, account_id, after))
-        # Read the status back rather than guess it: dates and the profile of a started job are the vendor's to tell.
-        account = {} if after['state'] == 'absent' else (api.account_status(account_id, external_user_id) or {})
+        if 'profile' in writes:
+            # MailUp re-shapes the packs to the new profile (and a started job may not be applied yet): only it can tell.
+            account = api.account_status(account_id, external_user_id) or {}
+        else:
+            # An enable, disable or delete is fully described by the request and its answer: no read is needed.
+            account = dict(predicted_status(status, after), **validity)
 
     result = dict(
         changed=bool(writes),

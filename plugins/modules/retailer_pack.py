@@ -181,7 +181,9 @@ packs:
   sample: [{Id: 534, Name: "Extra 1,000 emails", Min: 0, Max: 10, quantity_before: 3, quantity_after: 5}]
 account:
   description:
-    - The account status after the run, as C(GET Account/{id}/Status) returns it; predicted in check mode.
+    - The account status after the run. It is the status read before the writes, with the totals MailUp accepted,
+      because MailUp answers C(Code) 0 only once a change is applied; so a change costs no extra read.
+    - In check mode, the same prediction without any write.
   returned: success
   type: dict
   sample: {Code: 0, Description: Enabled, ActivePacks: [{Id: 534, Quantity: 3, CurrentQuantity: 3}], Credits: 1200,
@@ -312,8 +314,8 @@ def converge(module, api, account_id, external_user_id, packs):
             account = packs.predict(status)
         else:
             send(module, api, account_id, external_user_id, packs)
-            # One read back shows what MailUp made of every change.
-            account = api.account_status(account_id, external_user_id) or {}
+            # MailUp answered Code 0 to every change (or a lost increment was read back as applied): the totals are known.
+            account = packs.predict(status)
     return packs.result(account, diff=module._diff)
 
 

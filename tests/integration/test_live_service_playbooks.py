@@ -1,16 +1,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """live_service_regrade and live_service_info in real ansible-playbook runs against the emulator."""
 
-import importlib
 import os
 import subprocess
 import sys
 
 import pytest
-import yaml
 
 from conftest import COLLECTIONS_ROOT
-from playbook import ansible_environment, run_playbook
+from playbook import ansible_environment, module_examples, run_playbook, without_options
 
 PARTNER_ID = '100200'
 API_KEY = 'emu-partner-key-4b9d2c7e'
@@ -145,25 +143,11 @@ def test_connection_from_environment_variables(emulator, tmp_path):
     assert run.task('info')['live_services'][0]['tariff_service_name'] == 'Profilter50'
 
 
-def module_examples(name):
-    module = importlib.import_module('ansible_collections.channel.partner.plugins.modules.' + name)
-    return yaml.safe_load(module.EXAMPLES)
-
-
-def without_connection(task):
-    """The example task with its connection options removed, so that module_defaults point it at the emulator."""
-    task = dict(task)
-    for key, value in list(task.items()):
-        if key.startswith('channel.partner.') and isinstance(value, dict):
-            task[key] = dict((option, setting) for option, setting in value.items() if option not in CONNECTION_OPTIONS)
-    return task
-
-
 @pytest.mark.parametrize('name', MODULES)
 def test_every_example_runs_against_the_emulator(emulator, tmp_path, name):
     examples = module_examples(name)
     assert any(key.startswith('channel.partner.') for task in examples for key in task)
-    run = run_playbook(tmp_path, [without_connection(task) for task in examples], module_defaults=partner_defaults(emulator),
+    run = run_playbook(tmp_path, [without_options(task, CONNECTION_OPTIONS) for task in examples], module_defaults=partner_defaults(emulator),
                        play_vars={'myengine_partner_id': PARTNER_ID, 'myengine_api_key': API_KEY})
     assert run.rc == 0, run.stdout + run.stderr
     assert [entry['task'] for entry in run.tasks] == [task['name'] for task in examples]

@@ -6,16 +6,14 @@ docs tell users to set it. Emulator switches, faults and the request log are dri
 inside the playbook (its control endpoints), so that one playbook shows a whole sequence.
 """
 
-import importlib
 import os
 import subprocess
 import sys
 
 import pytest
-import yaml
 
 from conftest import COLLECTIONS_ROOT
-from playbook import ansible_environment, run_playbook
+from playbook import ansible_environment, module_examples, run_playbook, without_options
 
 CREDENTIALS = {
     'client_id': 'emu-client-6f21',
@@ -298,19 +296,6 @@ def test_profile_info_check_apply_again(emulator, tmp_path):
 
 # Documentation
 
-def module_examples(name):
-    module = importlib.import_module('ansible_collections.channel.partner.plugins.modules.' + name)
-    return yaml.safe_load(module.EXAMPLES)
-
-
-def without_connection(example):
-    """The example task with its connection options removed, so that module_defaults point it at the emulator."""
-    example = dict(example)
-    for key, value in list(example.items()):
-        if key.startswith('channel.partner.') and isinstance(value, dict):
-            example[key] = dict((option, setting) for option, setting in value.items() if option not in CONNECTION_OPTIONS)
-    return example
-
 
 @pytest.mark.parametrize('name', MODULES)
 def test_every_example_runs_against_the_emulator(emulator, tmp_path, name):
@@ -324,7 +309,7 @@ def test_every_example_runs_against_the_emulator(emulator, tmp_path, name):
     assert [entry['task'] for entry in run.tasks] == [example['name'] for example in examples]
     assert all(entry['status'] == 'ok' for entry in run.tasks), run.tasks
     emulator.reset()
-    run = play(emulator, tmp_path / 'defaults', [without_connection(example) for example in examples])
+    run = play(emulator, tmp_path / 'defaults', [without_options(example, CONNECTION_OPTIONS) for example in examples])
     assert all(entry['status'] == 'ok' for entry in run.tasks), run.tasks
 
 

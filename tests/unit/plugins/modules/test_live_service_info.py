@@ -2,54 +2,24 @@
 """channel.partner.live_service_info, run in-process against the emulator over real HTTP."""
 
 import json
-import os
-import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator_fixture import PARTNER_LOGIN, TARIFFS, default_state, load_partner_state, partner_calls
 from modrun import run_module
 
 MODULE = 'live_service_info'
-PARTNER_ID = '100200'
-API_KEY = 'emu-partner-key-4b9d2c7e'
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'emulator', 'fixtures')
 
 
-def default_state():
-    with open(os.path.join(FIXTURES, 'default.json'), encoding='utf-8') as handle:
-        return json.load(handle)
-
-
-TARIFFS = dict((tariff['service_name'], tariff) for tariff in default_state()['tariffs'])
 SERVICES = dict((service['id'], service) for service in default_state()['live_services'])
 
 
 def info(emu, check_mode=False, **options):
-    args = {'api_url': emu.partner_url, 'partner_id': PARTNER_ID, 'api_key': API_KEY}
+    args = {'api_url': emu.partner_url, **PARTNER_LOGIN}
     args.update(options)
     return run_module(MODULE, args, check_mode=check_mode)
-
-
-def load_state(emu, balance=None, tariffs=None):
-    state = default_state()
-    if balance is not None:
-        state['partner']['partner_credits'] = balance
-    for service in state['live_services']:
-        if tariffs and service['id'] in tariffs:
-            service['tariff_service_name'] = tariffs[service['id']]
-    handle, path = tempfile.mkstemp(suffix='.json', prefix='live-service-state-')
-    with os.fdopen(handle, 'w', encoding='utf-8') as state_file:
-        json.dump(state, state_file)
-    try:
-        emu.reset(path)
-    finally:
-        os.unlink(path)
-
-
-def calls(emu):
-    return [(entry['method'], entry['path'][len('/api-v1'):]) for entry in emu.requests(api='partner')]
 
 
 def test_one_service_by_id_with_targets_and_costs(emulator):
@@ -67,7 +37,7 @@ def test_one_service_by_id_with_targets_and_costs(emulator):
         {'tariff_service_name': 'Outmail5000', 'credits': 30, 'cost': 22, 'affordable': True},
         {'tariff_service_name': 'Outmail25000', 'credits': 125, 'cost': 117, 'affordable': False},
     ]
-    assert calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names')]
+    assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names')]
 
 
 def test_full_cost_model(emulator):
@@ -79,7 +49,7 @@ def test_full_cost_model(emulator):
 def test_filters_are_one_search_request(emulator):
     result = info(emulator, product='outmail', client_id=9987601)
     assert sorted(service['id'] for service in result['live_services']) == [1234933, 1234934]
-    assert calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names')]
+    assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names')]
     search = emulator.requests(api='partner')[0]['query']['search']
     assert "'product':'outmail'" in search and "'client_id':'9987601'" in search
 
@@ -92,7 +62,7 @@ def test_all_services_without_costs_is_one_request(emulator):
         assert service['tariff_credits'] is None
         assert [target['tariff_service_name'] for target in service['regrade_targets']] == service['regrade_servicenames']
         assert all(target['cost'] is None and target['affordable'] is None for target in service['regrade_targets'])
-    assert calls(emulator) == [('GET', '/live_services')]
+    assert partner_calls(emulator) == [('GET', '/live_services')]
 
 
 def test_unknown_id_is_an_empty_list(emulator):
@@ -118,7 +88,7 @@ def test_csv_regrade_servicenames(emulator):
 
 
 def test_bad_credentials_fail_without_leaking_the_key(emulator):
-    args = {'api_url': emulator.partner_url, 'partner_id': PARTNER_ID, 'api_key': 'wrong-key-0000'}
+    args = {'api_url': emulator.partner_url, 'partner_id': PARTNER_LOGIN['partner_id'], 'api_key': 'wrong-key-0000'}
     result = run_module(MODULE, args)
     assert result['failed'] is True
     assert result['error']['status'] == 401
@@ -162,7 +132,7 @@ def scenarios(draw):
 @given(scenario=scenarios())
 def test_property_reported_cost_is_what_the_regrade_costs(emulator, scenario):
     service_id = scenario['service_id']
-    load_state(emulator, balance=scenario['balance'], tariffs={service_id: scenario['start']})
+    load_partner_state(emulator, balance=scenario['balance'], tariffs={service_id: scenario['start']})
     emulator.configure(regrade_cost_model=scenario['cost_model'])
     if scenario['by_filter']:
         selector = {'product': SERVICES[service_id]['product'], 'whmcs_service_id': SERVICES[service_id]['whmcs_service_id']}
@@ -180,7 +150,7 @@ def test_property_reported_cost_is_what_the_regrade_costs(emulator, scenario):
     target = targets[scenario['target_index'] % len(targets)]
     assert target['affordable'] == (target['cost'] <= scenario['balance'])
     outcome = run_module('live_service_regrade', {
-        'api_url': emulator.partner_url, 'partner_id': PARTNER_ID, 'api_key': API_KEY, 'live_service_id': service_id,
+        'api_url': emulator.partner_url, **PARTNER_LOGIN, 'live_service_id': service_id,
         'tariff_service_name': target['tariff_service_name'], 'credit_check': False, 'cost_model': scenario['cost_model']})
     balance_after = emulator.snapshot()['partner']['partner_credits']
     if target['affordable']:

@@ -2,24 +2,20 @@
 """channel.partner.live_service_regrade, run in-process against the emulator over real HTTP."""
 
 import json
-import os
-import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator_fixture import PARTNER_LOGIN, TARIFFS, default_state, load_partner_state, partner_calls, regrade_cost
 from modrun import run_module
 
 MODULE = 'live_service_regrade'
 SERVICE_ID = 1234931
-PARTNER_ID = '100200'
-API_KEY = 'emu-partner-key-4b9d2c7e'
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'emulator', 'fixtures')
 
 
 def connection(emu):
-    return {'api_url': emu.partner_url, 'partner_id': PARTNER_ID, 'api_key': API_KEY}
+    return {'api_url': emu.partner_url, **PARTNER_LOGIN}
 
 
 def regrade(emu, check_mode=False, diff=False, **options):
@@ -28,36 +24,10 @@ def regrade(emu, check_mode=False, diff=False, **options):
     return run_module(MODULE, args, check_mode=check_mode, diff=diff)
 
 
-def default_state():
-    with open(os.path.join(FIXTURES, 'default.json'), encoding='utf-8') as handle:
-        return json.load(handle)
-
-
-def load_state(emu, balance=None, tariffs=None):
-    """Reset the emulator to the default fixture with another balance and/or other packages on some services."""
-    state = default_state()
-    if balance is not None:
-        state['partner']['partner_credits'] = balance
-    for service in state['live_services']:
-        if tariffs and service['id'] in tariffs:
-            service['tariff_service_name'] = tariffs[service['id']]
-    handle, path = tempfile.mkstemp(suffix='.json', prefix='live-service-state-')
-    with os.fdopen(handle, 'w', encoding='utf-8') as state_file:
-        json.dump(state, state_file)
-    try:
-        emu.reset(path)
-    finally:
-        os.unlink(path)
-
-
 def service_state(emu, service_id=SERVICE_ID):
     snapshot = emu.snapshot()
     service = [item for item in snapshot['live_services'] if item['id'] == service_id][0]
     return service['tariff_service_name'], snapshot['partner']['partner_credits']
-
-
-def calls(emu):
-    return [(entry['method'], entry['path'][len('/api-v1'):]) for entry in emu.requests(api='partner')]
 
 
 def test_upgrade_by_id_reads_prices_once_and_writes_once(emulator):
@@ -72,8 +42,8 @@ def test_upgrade_by_id_reads_prices_once_and_writes_once(emulator):
                               'before': {'tariff_service_name': 'Outmail500'}, 'after': {'tariff_service_name': 'Outmail1000'},
                               'credits': 2, 'balance_before': 100, 'balance_after': 98}
     assert 'diff' not in result
-    assert calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'),
-                               ('PATCH', '/live_services/1234931')]
+    assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'),
+                                       ('PATCH', '/live_services/1234931')]
     assert service_state(emulator) == ('Outmail1000', 98)
 
 
@@ -85,7 +55,7 @@ def test_already_there_is_one_get_and_no_write(emulator):
     assert result['credits_cost'] == 0
     assert result['credits_balance_before'] is None and result['credits_balance_after'] is None
     assert result['diff'] == {'before': {'tariff_service_name': 'Outmail500'}, 'after': {'tariff_service_name': 'Outmail500'}}
-    assert calls(emulator) == [('GET', '/live_services/1234931')]
+    assert partner_calls(emulator) == [('GET', '/live_services/1234931')]
 
 
 def test_check_mode_predicts_the_real_run_and_writes_nothing(emulator):
@@ -124,7 +94,7 @@ def test_lookup_by_product_and_whmcs_service_id(emulator):
     assert result['changed'] is True, result
     assert result['live_service']['id'] == 1234932
     # The list already carries the regrade targets: no second read of the service.
-    assert calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234932')]
+    assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234932')]
     search = emulator.requests(api='partner')[0]['query']['search']
     assert "'product':'profilter'" in search and "'whmcs_service_id':'502'" in search
 
@@ -133,7 +103,7 @@ def test_lookup_by_product_and_client_without_change_is_one_list_request(emulato
     result = regrade(emulator, product='fakemx', client_id=9987601, tariff_service_name='FakeMX1')
     assert result['changed'] is False, result
     assert result['live_service']['id'] == 1234935
-    assert calls(emulator) == [('GET', '/live_services')]
+    assert partner_calls(emulator) == [('GET', '/live_services')]
 
 
 def test_ambiguous_lookup_lists_what_was_found(emulator):
@@ -158,7 +128,7 @@ def test_target_outside_regrade_servicenames_fails_before_writing(emulator):
     assert 'Outmail100, Outmail1000, Outmail5000, Outmail25000' in result['msg']
     assert 'Nothing was changed' in result['msg']
     assert result['allowed_targets'] == ['Outmail100', 'Outmail1000', 'Outmail5000', 'Outmail25000']
-    assert calls(emulator) == [('GET', '/live_services/1234931')]
+    assert partner_calls(emulator) == [('GET', '/live_services/1234931')]
 
 
 def test_too_few_credits_fails_before_writing_with_cost_and_balance(emulator):
@@ -183,7 +153,7 @@ def test_vendor_405_without_pre_check_gives_the_same_message(emulator):
 
 def test_vendor_405_after_a_passed_pre_check(emulator):
     # The module counts the difference (2 credits) while the vendor charges the full price (10): a 405 the pre-check missed.
-    load_state(emulator, balance=5)
+    load_partner_state(emulator, balance=5)
     emulator.configure(regrade_cost_model='full')
     result = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail1000')
     assert result['failed'] is True
@@ -197,7 +167,7 @@ def test_unknown_id_fails_without_writing(emulator):
     assert result['failed'] is True
     assert 'live service 999999 does not exist' in result['msg']
     assert result['error']['status'] == 404
-    assert calls(emulator) == [('GET', '/live_services/999999')]
+    assert partner_calls(emulator) == [('GET', '/live_services/999999')]
 
 
 @pytest.mark.parametrize('options, words', [
@@ -249,12 +219,11 @@ def test_a_failed_price_list_read_stops_before_writing(emulator):
 
 def test_the_api_key_never_appears_in_the_output(emulator):
     result = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail25000', credit_check=False)
-    assert API_KEY not in json.dumps(result)
+    assert PARTNER_LOGIN['api_key'] not in json.dumps(result)
 
 
 # Property test: any start package, any wanted name (valid or not), any balance, either cost model.
 
-TARIFFS = dict((tariff['service_name'], tariff) for tariff in default_state()['tariffs'])
 SERVICES = dict((service['id'], service) for service in default_state()['live_services'] if not service['suspended'])
 
 
@@ -276,19 +245,11 @@ def scenarios(draw):
     }
 
 
-def expected_cost(start, wanted, model):
-    if start == wanted:
-        return 0
-    if model == 'full':
-        return TARIFFS[wanted]['credits']
-    return max(0, TARIFFS[wanted]['credits'] - TARIFFS[start]['credits'])
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenario=scenarios())
 def test_property_check_mode_predicts_and_second_run_is_a_no_op(emulator, scenario):
     service_id = scenario['service_id']
-    load_state(emulator, balance=scenario['balance'], tariffs={service_id: scenario['start']})
+    load_partner_state(emulator, balance=scenario['balance'], tariffs={service_id: scenario['start']})
     emulator.configure(regrade_cost_model=scenario['cost_model'])
     if scenario['by_lookup']:
         selector = {'product': SERVICES[service_id]['product'], 'whmcs_service_id': SERVICES[service_id]['whmcs_service_id']}
@@ -302,7 +263,7 @@ def test_property_check_mode_predicts_and_second_run_is_a_no_op(emulator, scenar
 
     start, wanted = scenario['start'], scenario['wanted']
     reachable = wanted == start or wanted in TARIFFS[start]['regrade_to']
-    cost = expected_cost(start, wanted, scenario['cost_model'])
+    cost = regrade_cost(start, wanted, scenario['cost_model'])
     if not reachable or cost > scenario['balance']:
         # Refused before any write, with the same words in check mode and for real.
         assert predicted.get('failed') and real.get('failed'), (predicted, real)

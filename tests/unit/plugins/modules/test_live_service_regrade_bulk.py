@@ -2,18 +2,15 @@
 """The bulk form of channel.partner.live_service_regrade (option ``services``), in-process against the emulator over real HTTP."""
 
 import json
-import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator_fixture import PARTNER_LOGIN, TARIFFS, default_state, partner_calls, regrade_cost, set_partner_state
 from modrun import run_module
 
 MODULE = 'live_service_regrade'
-PARTNER_ID = '100200'
-API_KEY = 'emu-partner-key-4b9d2c7e'
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'emulator', 'fixtures')
 
 # Fixture prices: Outmail500 8, Outmail1000 10, BackupMX10 9, BackupMX50 25, MasterDNS25 5, MasterDNS100 15; balance 100.
 THREE = [
@@ -24,13 +21,9 @@ THREE = [
 
 
 def regrade(emu, services, check_mode=False, diff=False, **options):
-    args = {'api_url': emu.partner_url, 'partner_id': PARTNER_ID, 'api_key': API_KEY, 'services': services}
+    args = {'api_url': emu.partner_url, **PARTNER_LOGIN, 'services': services}
     args.update(options)
     return run_module(MODULE, args, check_mode=check_mode, diff=diff)
-
-
-def calls(emu):
-    return [(entry['method'], entry['path'][len('/api-v1'):]) for entry in emu.requests(api='partner')]
 
 
 def tariffs(emu):
@@ -42,23 +35,12 @@ def balance(emu):
     return emu.snapshot()['partner']['partner_credits']
 
 
-def set_state(emu, start=None, credits=None):
-    """Put some services on other packages and/or change the balance, directly in the emulator's store."""
-    store = emu.app.store
-    with store.lock:
-        for service in store.data['live_services']:
-            if start and service['id'] in start:
-                service['tariff_service_name'] = start[service['id']]
-        if credits is not None:
-            store.data['partner']['partner_credits'] = credits
-
-
 def test_a_list_is_one_list_read_one_price_read_and_one_patch_per_change(emulator):
     result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}], diff=True)
 
     assert result['changed'] is True, result
-    assert calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931'),
-                               ('PATCH', '/live_services/1234936'), ('PATCH', '/live_services/1234937')]
+    assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931'),
+                                       ('PATCH', '/live_services/1234936'), ('PATCH', '/live_services/1234937')]
     assert [service['tariff_service_name'] for service in result['live_services']] == ['Outmail1000', 'BackupMX50', 'MasterDNS100', 'Profilter50']
     assert (result['credits_cost'], result['credits_balance_before'], result['credits_balance_after']) == (28, 100, 72)
     # The balances run from one change to the next; the service already right costs nothing and is not counted.
@@ -80,7 +62,7 @@ def test_again_is_one_list_read_and_no_write(emulator):
     emulator.clear_requests()
     again = regrade(emulator, THREE)
     assert again['changed'] is False
-    assert calls(emulator) == [('GET', '/live_services')]
+    assert partner_calls(emulator) == [('GET', '/live_services')]
     assert [plan['action'] for plan in again['plans']] == ['none', 'none', 'none']
     assert (again['credits_cost'], again['credits_balance_before'], again['credits_balance_after']) == (0, None, None)
 
@@ -97,7 +79,7 @@ def test_check_mode_predicts_the_real_run_exactly_and_writes_nothing(emulator):
 def test_a_list_of_one_reads_that_service_only(emulator):
     result = regrade(emulator, THREE[:1])
     assert result['changed'] is True
-    assert calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931')]
+    assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931')]
     assert 'live_service' not in result and 'plan' not in result and len(result['plans']) == 1
 
 
@@ -112,7 +94,7 @@ def test_unknown_services_fail_before_any_write(emulator):
                                         {'live_service_id': 999999, 'tariff_service_name': 'Outmail100'}])
     assert result['failed'] is True
     assert 'live services 999998, 999999 do not exist' in result['msg'] and 'Nothing was changed' in result['msg']
-    assert calls(emulator) == [('GET', '/live_services')]
+    assert partner_calls(emulator) == [('GET', '/live_services')]
 
 
 def test_every_refused_target_is_named_and_nothing_is_written(emulator):
@@ -127,11 +109,11 @@ def test_every_refused_target_is_named_and_nothing_is_written(emulator):
     assert result['refused'][1]['allowed_targets'] == ['FakeMX10']
     assert [plan['outcome'] for plan in result['plans']] == ['not_attempted'] * 5
     # Refused from what the list read shows: the prices are not even read.
-    assert calls(emulator) == [('GET', '/live_services')]
+    assert partner_calls(emulator) == [('GET', '/live_services')]
 
 
 def test_the_whole_list_is_refused_when_its_total_exceeds_the_balance(emulator):
-    set_state(emulator, credits=20)
+    set_partner_state(emulator, credits=20)
     result = regrade(emulator, THREE)
     assert result['failed'] is True
     assert result['msg'] == ('insufficient partner credits: the regrades of the list cost 28.0 credits in all, balance is 20.0 '
@@ -154,13 +136,13 @@ def test_a_failed_patch_stops_the_list_and_says_what_was_done(emulator):
         ('live_service/1234931', 'done', False), ('live_service/1234936', 'failed', True),
         ('live_service/1234937', 'not_attempted', True), ('live_service/1234932', 'unchanged', False)]
     assert result['error']['status'] == 500
-    assert [call for call in calls(emulator) if call[0] == 'PATCH'][-1] == ('PATCH', '/live_services/1234936')
+    assert [call for call in partner_calls(emulator) if call[0] == 'PATCH'][-1] == ('PATCH', '/live_services/1234936')
     state = tariffs(emulator)
     assert (state[1234931], state[1234936], state[1234937]) == ('Outmail1000', 'BackupMX10', 'MasterDNS25')
 
 
 def test_without_credit_check_the_vendor_refusal_stops_the_list(emulator):
-    set_state(emulator, credits=10)
+    set_partner_state(emulator, credits=10)
     result = regrade(emulator, THREE, credit_check=False)
     assert result['failed'] is True
     assert result['msg'].startswith('regrading live service 1234936 (BackupMX10 -> BackupMX50) failed: ')
@@ -187,19 +169,14 @@ def test_bad_lists_fail_before_any_request(emulator, options, words):
 
 
 def test_the_api_key_never_appears_in_a_bulk_failure(emulator):
-    set_state(emulator, credits=0)
+    set_partner_state(emulator, credits=0)
     result = regrade(emulator, THREE, credit_check=False)
-    assert API_KEY not in json.dumps(result)
+    assert PARTNER_LOGIN['api_key'] not in json.dumps(result)
 
 
 # Property: random start packages on several services and a random wanted list.
 
-def default_state():
-    with open(os.path.join(FIXTURES, 'default.json'), encoding='utf-8') as handle:
-        return json.load(handle)
 
-
-TARIFFS = dict((tariff['service_name'], tariff) for tariff in default_state()['tariffs'])
 SERVICES = dict((service['id'], service) for service in default_state()['live_services'] if not service['suspended'])
 
 
@@ -218,19 +195,11 @@ def scenarios(draw):
             'cost_model': draw(st.sampled_from(['difference', 'full']))}
 
 
-def expected_cost(start, wanted, model):
-    if start == wanted:
-        return 0
-    if model == 'full':
-        return TARIFFS[wanted]['credits']
-    return max(0, TARIFFS[wanted]['credits'] - TARIFFS[start]['credits'])
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenario=scenarios())
 def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predicts(emulator, scenario):
     emulator.reset()
-    set_state(emulator, start=scenario['start'], credits=scenario['balance'])
+    set_partner_state(emulator, tariffs=scenario['start'], credits=scenario['balance'])
     emulator.configure(regrade_cost_model=scenario['cost_model'])
     services = [{'live_service_id': service_id, 'tariff_service_name': name} for service_id, name in scenario['wanted']]
     options = {'cost_model': scenario['cost_model']}
@@ -242,7 +211,7 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
 
     start = scenario['start']
     reachable = all(name == start[service_id] or name in TARIFFS[start[service_id]]['regrade_to'] for service_id, name in scenario['wanted'])
-    total = sum(expected_cost(start[service_id], name, scenario['cost_model']) for service_id, name in scenario['wanted'])
+    total = sum(regrade_cost(start[service_id], name, scenario['cost_model']) for service_id, name in scenario['wanted'])
     if not reachable or total > scenario['balance']:
         # The whole list is refused before any write, with the same words in check mode and for real.
         assert predicted.get('failed') and real.get('failed'), (predicted, real)
@@ -265,4 +234,4 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
     again = regrade(emulator, services, **options)
     assert again['changed'] is False, again
     assert again['live_services'] == real['live_services']
-    assert calls(emulator) == [('GET', '/live_services')] and emulator.writes() == []
+    assert partner_calls(emulator) == [('GET', '/live_services')] and emulator.writes() == []

@@ -6,24 +6,15 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator.retailer import RetailerApi as EmulatedRetailer
 from modrun import run_module
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args
 
-CONNECTION = {
-    'client_id': 'emu-client-6f21',
-    'client_secret': 'emu-client-secret-93ad5e',
-    'username': 'm1234',
-    'password': 'emu-password-c81f0b',
-}
-SECRETS = ('emu-client-secret-93ad5e', 'emu-password-c81f0b')
+SECRETS = (RETAILER_LOGIN['client_secret'], RETAILER_LOGIN['password'])
 PROFILES = {1046: 'Trial', 1047: 'Economy', 1048: 'Premium'}
-ACCOUNTS = {23053: 'cust-23053', 23054: 'cust-23054', 23055: 'cust-23055'}
 FAST = {'poll_interval': 0.01}
 
 
 def account(emu, account_id=23055, **options):
-    args = dict(CONNECTION, api_url=emu.retailer_url, account_id=account_id, external_user_id=ACCOUNTS.get(account_id, 'x'))
-    args.update(FAST)
-    args.update(options)
-    return args
+    return retailer_account_args(emu, account_id, **dict(FAST, **options))
 
 
 def stored(emu, account_id):
@@ -242,3 +233,5 @@ def test_property_converges_and_check_mode_predicts(emulator, account_id, start_
     again = run_module('retailer_account', args)
     assert again['changed'] is False, again
     assert emulator.writes() == []
+    # What the real run returned without reading back is what MailUp reports when asked afterwards.
+    assert again['account'] == real['account']

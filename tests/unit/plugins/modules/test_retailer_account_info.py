@@ -5,20 +5,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator.retailer import RetailerApi as EmulatedRetailer
 from modrun import run_module
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args
 
-CONNECTION = {
-    'client_id': 'emu-client-6f21',
-    'client_secret': 'emu-client-secret-93ad5e',
-    'username': 'm1234',
-    'password': 'emu-password-c81f0b',
-}
-ACCOUNTS = {23053: 'cust-23053', 23054: 'cust-23054', 23055: 'cust-23055'}
 PROFILES = (1046, 1047, 1048)
 
 
 def info(emu, account_id=23053, **options):
-    args = dict(CONNECTION, api_url=emu.retailer_url, account_id=account_id, external_user_id=ACCOUNTS.get(account_id, 'x'))
-    args.update(options)
+    args = retailer_account_args(emu, account_id, **options)
     return run_module('retailer_account_info', args)
 
 
@@ -60,7 +53,7 @@ def test_vendor_error_is_reported_without_secrets(emulator):
     emulator.add_fault('status', route='/Account/23053/Status', status=500, count=10)
     result = info(emulator, timeout=2)
     assert result['failed'] is True and 'reading the account 23053 failed' in result['msg'] and '500' in result['msg']
-    for secret in (CONNECTION['client_secret'], CONNECTION['password']):
+    for secret in (RETAILER_LOGIN['client_secret'], RETAILER_LOGIN['password']):
         assert secret not in repr(result)
 
 

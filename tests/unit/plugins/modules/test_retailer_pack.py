@@ -4,23 +4,15 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from modrun import run_module
+from modrun import by_pack_id, run_module
+from emulator_fixture import ACCOUNTS, retailer_account_args
 
-CONNECTION = {
-    'client_id': 'emu-client-6f21',
-    'client_secret': 'emu-client-secret-93ad5e',
-    'username': 'm1234',
-    'password': 'emu-password-c81f0b',
-}
-ACCOUNTS = {23053: 'cust-23053', 23054: 'cust-23054', 23055: 'cust-23055'}
 PACK_NAMES = {534: 'Extra 1,000 emails', 535: 'Extra 10,000 emails', 536: 'SMS 100', 537: 'Extra storage 1 GB',
               538: 'Dedicated IP', 539: 'Extra user'}
 
 
 def pack_args(emu, account_id=23055, **options):
-    args = dict(CONNECTION, api_url=emu.retailer_url, account_id=account_id, external_user_id=ACCOUNTS.get(account_id, 'x'))
-    args.update(options)
-    return args
+    return retailer_account_args(emu, account_id, **options)
 
 
 def quantity_of(emu, account_id, pack_id):
@@ -227,3 +219,5 @@ def test_property_reaches_wanted_total_and_check_mode_predicts(emulator, scenari
         emulator.clear_requests()
         again = run_module('retailer_pack', args)
         assert again['changed'] is False and emulator.writes() == []
+        # The status returned without a read-back is the one MailUp reports when asked afterwards (pack order aside).
+        assert by_pack_id(again['account']) == by_pack_id(real['account'])

@@ -4,14 +4,9 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from emulator_fixture import RETAILER_LOGIN
 from modrun import run_module
 
-CONNECTION = {
-    'client_id': 'emu-client-6f21',
-    'client_secret': 'emu-client-secret-93ad5e',
-    'username': 'm1234',
-    'password': 'emu-password-c81f0b',
-}
 DEFAULT_PROFILES = [
     {'Id': 1046, 'Name': 'Trial', 'Description': 'Trial', 'ClientCode': 1},
     {'Id': 1047, 'Name': 'Economy', 'Description': 'Economy', 'ClientCode': 2},
@@ -20,7 +15,7 @@ DEFAULT_PROFILES = [
 
 
 def info_args(emu, **options):
-    args = dict(CONNECTION, api_url=emu.retailer_url)
+    args = dict(RETAILER_LOGIN, api_url=emu.retailer_url)
     args.update(options)
     return args
 
