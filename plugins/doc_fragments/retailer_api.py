@@ -8,7 +8,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # The connection options of the MailUp Retailer API, as in retailer_argument_spec().
+    # The API-specific connection options of the MailUp Retailer API, as in retailer_argument_spec().
     DOCUMENTATION = r'''
 options:
   api_url:
@@ -44,31 +44,6 @@ options:
       - It never appears in the output or in error messages, and neither do the access and refresh tokens.
     type: str
     required: true
-  validate_certs:
-    description:
-      - Whether to verify the TLS certificate of the API.
-      - Set to V(false) only against a test server with a self-signed certificate.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - A PEM file of CA certificates to verify the API's certificate with, instead of the system's bundle.
-      - Ignored when O(validate_certs=false).
-    type: path
-  timeout:
-    description:
-      - How long, in seconds, to wait for each HTTP request to connect and to answer.
-      - Retries and their waits come on top of this, up to a bounded total; waiting for an
-        asynchronous job has its own limit.
-    type: float
-    default: 30
-  allow_plain_http:
-    description:
-      - Allow an V(http://) O(api_url) on a host that is not loopback.
-      - Plain HTTP sends the credentials and tokens unencrypted, so it is refused unless this is V(true).
-        Loopback hosts (V(localhost), V(127.0.0.0/8), V(::1)) are always allowed.
-    type: bool
-    default: false
   rate_limit:
     description:
       - The most requests per second the module sends to the RetailerService resources, counted over any window of one
@@ -81,8 +56,6 @@ options:
         C(Retry-After) the vendor sends.
     type: float
     default: 5
-requirements:
-  - requests
 '''
 
     # The two options that name a customer account, as in retailer_account_argument_spec().

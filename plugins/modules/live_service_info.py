@@ -24,6 +24,7 @@ author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.partner_api
+  - channel.partner.transport
   - channel.partner.attributes
   - channel.partner.attributes.info_module
 attributes:

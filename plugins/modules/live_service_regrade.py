@@ -29,6 +29,7 @@ author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.partner_api
+  - channel.partner.transport
   - channel.partner.attributes
 attributes:
   action_group:

@@ -22,6 +22,7 @@ author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.retailer_api
+  - channel.partner.transport
   - channel.partner.retailer_api.account
   - channel.partner.attributes
   - channel.partner.attributes.info_module
