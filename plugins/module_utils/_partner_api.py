@@ -95,6 +95,14 @@ def rison_object(search):
     return '(%s)' % ','.join('%s:%s' % (rison_string(key), rison_string(value)) for key, value in sorted(search.items()))
 
 
+def credit_amount(value):
+    """A credit figure as the price list writes it: 10 stays 10 (not 10.0), 2.5 stays 2.5; None when unknown."""
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
 def regrade_cost(catalogue, current_tariff, wanted_tariff, model='difference'):
     """Credits a regrade will cost under the vendor's pricing model ('difference' or 'full')."""
     services = catalogue.get('services', catalogue) if isinstance(catalogue, dict) else {}

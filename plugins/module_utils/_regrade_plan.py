@@ -13,14 +13,10 @@ form and check mode all decide the same way.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, regrade_cost
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, credit_amount, regrade_cost
 
 
-def as_number(value):
-    return None if value is None else float(value)
-
-
-def build_plan(service_id, before, after, cost=0.0, balance_before=None, balance_after=None):
+def build_plan(service_id, before, after, cost=0, balance_before=None, balance_after=None):
     """The stable summary every module of the collection returns for one resource."""
     return {
         'resource': 'live_service/%s' % service_id,
@@ -117,7 +113,7 @@ class RegradeItem:
         self.service = service
         self.wanted = wanted
         self.previous = service['tariff_service_name']
-        self.cost = 0.0 if self.previous == wanted else None
+        self.cost = 0 if self.previous == wanted else None
         self.balance_before = None
         self.balance_after = None
         self.after = service
@@ -152,7 +148,7 @@ class RegradeList:
         self.items = [RegradeItem(services_by_id[item['live_service_id']], item['tariff_service_name'].strip())
                       for item in items if item['live_service_id'] in services_by_id]
         self.balance = None
-        self.total = 0.0
+        self.total = 0
 
     @property
     def changes(self):
@@ -160,10 +156,10 @@ class RegradeList:
 
     def price(self, catalogue, cost_model):
         """Cost of every change and the balance before and after each one, in the order they will be sent."""
-        self.balance = as_number(catalogue['balance'])
+        self.balance = credit_amount(catalogue['balance'])
         running = self.balance
         for item in self.changes:
-            item.cost = as_number(regrade_cost(catalogue, item.previous, item.wanted, model=cost_model))
+            item.cost = credit_amount(regrade_cost(catalogue, item.previous, item.wanted, model=cost_model))
             self.total += item.cost
             item.balance_before, item.balance_after = running, running - item.cost
             running -= item.cost
@@ -238,7 +234,7 @@ class RegradeList:
     def write_failure(self, failed, error):
         """(message, extra keys) after a failed PATCH: what failed, and for a list what was done and what was never sent."""
         if self.single and isinstance(error, InsufficientCredits):
-            balance = failed.balance_before if error.balance is None else as_number(error.balance)
+            balance = failed.balance_before if error.balance is None else credit_amount(error.balance)
             return ('insufficient partner credits: regrading live service %s from %s to %s costs %s credits, balance is %s '
                     '(the vendor refused the regrade with HTTP 405). Nothing was changed.'
                     % (failed.id, failed.previous, failed.wanted, failed.cost, balance),

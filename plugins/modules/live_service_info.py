@@ -20,6 +20,9 @@ description:
   - Each service comes with its current package, the packages it can be regraded to, and (with O(include_costs))
     the price of each target and what the regrade would cost, together with the partner credit balance.
   - Read-only; the module never changes anything.
+notes:
+  - Credit figures (prices, costs, balances) are returned as the price list gives them, whole numbers as integers
+    (V(10), not V(10.0)); the vendor does not document fractional credits, but one would be returned as is.
 author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
@@ -140,7 +143,7 @@ live_services:
     tariff_credits:
       description: The price in credits of the current package; V(null) without O(include_costs) or when the price list lacks it.
       type: float
-      sample: 8.0
+      sample: 8
     regrade_targets:
       description: One entry per name in RV(live_services[].regrade_servicenames), in the same order.
       type: list
@@ -153,11 +156,11 @@ live_services:
         credits:
           description: The price in credits of the target package; V(null) without O(include_costs) or when the price list lacks it.
           type: float
-          sample: 10.0
+          sample: 10
         cost:
           description: What regrading to this target would cost, according to O(cost_model); V(null) when unknown.
           type: float
-          sample: 2.0
+          sample: 2
         affordable:
           description: Whether RV(live_services[].regrade_targets[].cost) fits in RV(credits_balance); V(null) when unknown.
           type: bool
@@ -166,7 +169,7 @@ credits_balance:
   description: The partner credit balance, from the price list; V(null) when O(include_costs=false) or when the price list lacks it.
   returned: success
   type: float
-  sample: 100.0
+  sample: 100
 error:
   description:
     - The failed HTTP request, when a read failed; never contains a credential.
@@ -181,7 +184,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import partner_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi, regrade_cost
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi, credit_amount, regrade_cost
 
 PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
 COST_MODELS = ['difference', 'full']
@@ -214,7 +217,7 @@ def read_live_services(module, api):
 
 def price_of(catalogue, name):
     entry = catalogue['services'].get(name) if catalogue else None
-    return None if entry is None or entry.get('credits') is None else float(entry['credits'])
+    return None if entry is None or entry.get('credits') is None else credit_amount(entry['credits'])
 
 
 def with_targets(service, catalogue, balance, cost_model):
@@ -224,7 +227,7 @@ def with_targets(service, catalogue, balance, cost_model):
     for name in service['regrade_servicenames']:
         cost = None
         if price_of(catalogue, name) is not None and price_of(catalogue, current) is not None:
-            cost = float(regrade_cost(catalogue, current, name, model=cost_model))
+            cost = credit_amount(regrade_cost(catalogue, current, name, model=cost_model))
         targets.append({
             'tariff_service_name': name,
             'credits': price_of(catalogue, name),
@@ -261,7 +264,7 @@ def main():
         if module.params['include_costs']:
             # One read gives every price and the balance, however many services there are.
             catalogue = api.service_catalogue()
-            balance = None if catalogue['balance'] is None else float(catalogue['balance'])
+            balance = credit_amount(catalogue['balance'])
     except ApiError as error:
         module.fail_json(msg='reading live services failed: %s' % error, error=error.to_dict())
 

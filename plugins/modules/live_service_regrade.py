@@ -25,6 +25,9 @@ description:
   - When the service already has the wanted package, the module reads the service once and sends nothing else.
   - The vendor answers a regrade it cannot pay for with HTTP 405; the module turns that answer into a message
     stating the cost and the balance.
+notes:
+  - Credit figures (prices, costs, balances) are returned as the price list gives them, whole numbers as integers
+    (V(10), not V(10.0)); the vendor does not document fractional credits, but one would be returned as is.
 author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
@@ -179,20 +182,20 @@ live_services:
             regrade_servicenames: [Outmail100, Outmail500, Outmail5000, Outmail25000], whmcs_service_id: "501"}]
 previous_tariff_service_name: {description: "The package before the run.", returned: "success, without O(services)", type: str, sample: Outmail500}
 credits_cost:
-  description: The credits the regrade (with O(services), the whole list) costs, or would cost in check mode, under O(cost_model); V(0.0) for no change.
+  description: The credits the regrade (with O(services), the whole list) costs, or would cost in check mode, under O(cost_model); V(0) for no change.
   returned: success, and on a failure for lack of credits
   type: float
-  sample: 2.0
+  sample: 2
 credits_balance_before:
   description: The credit balance before the regrade, from the price list; V(null) when nothing changes (it is then not read).
   returned: success, and on a failure for lack of credits
   type: float
-  sample: 100.0
+  sample: 100
 credits_balance_after:
   description: RV(credits_balance_before) minus RV(credits_cost), computed, not read back; V(null) when nothing needed to change.
   returned: success
   type: float
-  sample: 98.0
+  sample: 98
 plan:
   description:
     - What the run did (or, in check mode, would do), in a shape that stays stable for callback plugins and reports.
@@ -206,9 +209,9 @@ plan:
     action: {description: "V(regrade) when the package changes (or would change in check mode), V(none) otherwise.", type: str, sample: regrade}
     before: {description: "The managed fields before the run.", type: dict, sample: {tariff_service_name: Outmail500}}
     after: {description: "The managed fields after the run.", type: dict, sample: {tariff_service_name: Outmail1000}}
-    credits: {description: "The cost in credits, as RV(credits_cost).", type: float, sample: 2.0}
-    balance_before: {description: "As RV(credits_balance_before).", type: float, sample: 100.0}
-    balance_after: {description: "As RV(credits_balance_after).", type: float, sample: 98.0}
+    credits: {description: "The cost in credits, as RV(credits_cost).", type: float, sample: 2}
+    balance_before: {description: "As RV(credits_balance_before).", type: float, sample: 100}
+    balance_after: {description: "As RV(credits_balance_after).", type: float, sample: 98}
 plans:
   description:
     - With O(services), one RV(plan) per item, in list order; the balances run from one item to the next.
@@ -218,7 +221,7 @@ plans:
   type: list
   elements: dict
   sample: [{resource: live_service/1234931, action: regrade, before: {tariff_service_name: Outmail500},
-            after: {tariff_service_name: Outmail1000}, credits: 2.0, balance_before: 100.0, balance_after: 98.0}]
+            after: {tariff_service_name: Outmail1000}, credits: 2, balance_before: 100, balance_after: 98}]
 diff:
   description:
     - The managed field before and after, when diff mode is on.

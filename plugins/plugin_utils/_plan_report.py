@@ -38,12 +38,14 @@ def is_collection_module(action):
 
 
 def _number(value):
+    """A credit figure as the modules return it (10, not 10.0); None for anything that is not a number."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return int(number) if number.is_integer() else number
 
 
 def format_number(value):
@@ -145,7 +147,7 @@ class PlanReport(object):
         by_action = {}
         for entry in self.changes:
             by_action[entry['action']] = by_action.get(entry['action'], 0) + 1
-        credits = sum(entry['credits'] or 0.0 for entry in self.changes)
+        credits = sum(entry['credits'] or 0 for entry in self.changes)
         # Every regrade of a preview reads the same untouched balance, and in a real run the first one reads
         # the balance before anything was spent: either way the first balance seen is the run's starting point.
         balance_before = next((entry['balance_before'] for entry in self.changes + self.failures + self.unchanged

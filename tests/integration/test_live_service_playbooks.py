@@ -91,7 +91,7 @@ def test_acceptance_sequence(emulator, tmp_path):
 
     too_few = run.task('too few credits')
     assert run.status('too few credits') == 'failed'
-    assert 'costs 120.0 credits, balance is 98.0' in too_few['msg'] and 'Nothing was changed' in too_few['msg']
+    assert 'costs 120 credits, balance is 98' in too_few['msg'] and 'Nothing was changed' in too_few['msg']
 
     unknown = run.task('unknown id')
     assert run.status('unknown id') == 'failed' and 'live service 999999 does not exist' in unknown['msg']

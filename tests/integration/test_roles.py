@@ -186,11 +186,11 @@ def test_plan_over_budget_is_refused_before_any_write(emulator, tmp_path):
     refusal = entries(result, 'Refuse the whole plan before any write if it costs more than the balance or the budget')[0]
     assert refusal['status'] == 'failed'
     assert refusal['result']['msg'] == [
-        'live service 1234931: Outmail500 -> Outmail1000 costs 2.0 credits',
-        'live service 1234932: Profilter50 -> Profilter100 costs 8.0 credits',
-        'live service 1234935: FakeMX1 -> FakeMX10 costs 4.0 credits',
-        'total: 14.0 credits; balance: 100.0 credits; budget: 13.5 credits',
-        'The plan costs 14.0 credits, more than the budget of 13.5 credits.',
+        'live service 1234931: Outmail500 -> Outmail1000 costs 2 credits',
+        'live service 1234932: Profilter50 -> Profilter100 costs 8 credits',
+        'live service 1234935: FakeMX1 -> FakeMX10 costs 4 credits',
+        'total: 14 credits; balance: 100 credits; budget: 13.5 credits',
+        'The plan costs 14 credits, more than the budget of 13.5 credits.',
         'The plan was refused before any write; nothing was changed.',
     ]
     # Nothing after the refusal ran.
@@ -206,10 +206,10 @@ def test_plan_over_balance_is_refused_before_any_write(emulator, tmp_path):
     assert result.rc != 0
     assert writes(emulator) == [] and tariffs(emulator) == before
     message = failure_messages(result)
-    assert 'live service 1234939: Outmail5000 -> Outmail25000 costs 95.0 credits' in message
-    assert 'live service 1234932: Profilter50 -> Profilter100 costs 8.0 credits' in message
-    assert 'total: 103.0 credits; balance: 100.0 credits; budget: none set' in message
-    assert 'The plan costs 103.0 credits, more than the balance of 100.0 credits.' in message
+    assert 'live service 1234939: Outmail5000 -> Outmail25000 costs 95 credits' in message
+    assert 'live service 1234932: Profilter50 -> Profilter100 costs 8 credits' in message
+    assert 'total: 103 credits; balance: 100 credits; budget: none set' in message
+    assert 'The plan costs 103 credits, more than the balance of 100 credits.' in message
 
 
 @pytest.mark.parametrize('plan, expected', [

@@ -44,6 +44,8 @@ def test_full_cost_model(emulator):
     result = info(emulator, live_service_id=1234931, cost_model='full')
     costs = dict((target['tariff_service_name'], target['cost']) for target in result['live_services'][0]['regrade_targets'])
     assert costs == {'Outmail100': 5, 'Outmail1000': 10, 'Outmail5000': 30, 'Outmail25000': 125}
+    # Whole credits read as the price list writes them, not 10.0.
+    assert json.dumps([costs['Outmail1000'], result['credits_balance'], result['live_services'][0]['tariff_credits']]) == '[10, 100, 8]'
 
 
 def test_filters_are_one_search_request(emulator):

@@ -45,6 +45,8 @@ def test_upgrade_by_id_reads_prices_once_and_writes_once(emulator):
     assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'),
                                        ('PATCH', '/live_services/1234931')]
     assert service_state(emulator) == ('Outmail1000', 98)
+    # Whole credits read as the price list writes them, not 98.0.
+    assert json.dumps([result['credits_cost'], result['credits_balance_after'], result['plan']['balance_after']]) == '[2, 98, 98]'
 
 
 def test_already_there_is_one_get_and_no_write(emulator):
@@ -134,7 +136,7 @@ def test_target_outside_regrade_servicenames_fails_before_writing(emulator):
 def test_too_few_credits_fails_before_writing_with_cost_and_balance(emulator):
     result = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail25000')
     assert result['failed'] is True
-    assert 'costs 117.0 credits, balance is 100.0' in result['msg']
+    assert 'costs 117 credits, balance is 100' in result['msg']
     assert 'Nothing was changed' in result['msg']
     assert result['plan']['action'] == 'regrade' and result['plan']['after'] == {'tariff_service_name': 'Outmail25000'}
     assert result['plan']['credits'] == 117
@@ -145,7 +147,7 @@ def test_too_few_credits_fails_before_writing_with_cost_and_balance(emulator):
 def test_vendor_405_without_pre_check_gives_the_same_message(emulator):
     result = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail25000', credit_check=False)
     assert result['failed'] is True
-    assert result['msg'].startswith('insufficient partner credits: regrading live service 1234931 from Outmail500 to Outmail25000 costs 117.0')
+    assert result['msg'].startswith('insufficient partner credits: regrading live service 1234931 from Outmail500 to Outmail25000 costs 117')
     assert result['error']['status'] == 405
     assert [entry['method'] for entry in emulator.writes()] == ['PATCH']
     assert service_state(emulator) == ('Outmail500', 100)

@@ -116,9 +116,9 @@ def test_the_whole_list_is_refused_when_its_total_exceeds_the_balance(emulator):
     set_partner_state(emulator, credits=20)
     result = regrade(emulator, THREE)
     assert result['failed'] is True
-    assert result['msg'] == ('insufficient partner credits: the regrades of the list cost 28.0 credits in all, balance is 20.0 '
-                             '(1234931 (Outmail500 -> Outmail1000) costs 2.0, 1234936 (BackupMX10 -> BackupMX50) costs 16.0, '
-                             '1234937 (MasterDNS25 -> MasterDNS100) costs 10.0). Nothing was changed.')
+    assert result['msg'] == ('insufficient partner credits: the regrades of the list cost 28 credits in all, balance is 20 '
+                             '(1234931 (Outmail500 -> Outmail1000) costs 2, 1234936 (BackupMX10 -> BackupMX50) costs 16, '
+                             '1234937 (MasterDNS25 -> MasterDNS100) costs 10). Nothing was changed.')
     assert (result['credits_cost'], result['credits_balance_before']) == (28, 20)
     assert all(plan['failed'] is True for plan in result['plans'])
     assert emulator.writes() == [] and balance(emulator) == 20
@@ -146,7 +146,7 @@ def test_without_credit_check_the_vendor_refusal_stops_the_list(emulator):
     result = regrade(emulator, THREE, credit_check=False)
     assert result['failed'] is True
     assert result['msg'].startswith('regrading live service 1234936 (BackupMX10 -> BackupMX50) failed: ')
-    assert 'insufficient partner credits: regrading live service 1234936 to BackupMX50 costs 16.0 credits, balance is 8' in result['msg']
+    assert 'insufficient partner credits: regrading live service 1234936 to BackupMX50 costs 16 credits, balance is 8' in result['msg']
     assert 'it was not changed' in result['msg'] and 'Regraded before the failure: 1234931' in result['msg']
     assert result['error']['status'] == 405
     assert balance(emulator) == 8

@@ -74,6 +74,8 @@ def test_failed_bulk_task_lists_done_items_as_changes_and_the_rest_as_failures()
         ('live_service/1234936', 'not_attempted', 'regrading live service 1234933 failed', False)]
     # Only what was done is spent.
     assert (document['totals']['credits'], document['totals']['balance_after']) == (2.0, 98.0)
+    # Whole credits are written as whole numbers in the JSON plan, as the modules return them.
+    assert json.dumps([document['totals']['credits'], document['totals']['balance_after'], document['changes'][0]['credits']]) == '[2, 98, 2]'
     assert document['warnings'] == ["localhost stopped at the failed task 'regrade the list': the tasks after it are not in this plan."]
     assert 'FAILED live_service/1234936  regrade (not attempted)' in '\n'.join(render_summary(document))
     assert '| `live_service/1234936` | regrade (not attempted) |' in render_markdown(document)
