@@ -21,8 +21,7 @@ description:
     the price of each target and what the regrade would cost, together with the partner credit balance.
   - Read-only; the module never changes anything.
 notes:
-  - Credit figures (prices, costs, balances) are returned as the price list gives them, whole numbers as integers
-    (V(10), not V(10.0)); the vendor does not document fractional credits, but one would be returned as is.
+  - Credit prices, costs and balances are returned as the price list gives them; whole numbers as integers (V(10), not V(10.0)).
 author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:

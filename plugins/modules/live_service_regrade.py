@@ -26,8 +26,7 @@ description:
   - The vendor answers a regrade it cannot pay for with HTTP 405; the module turns that answer into a message
     stating the cost and the balance.
 notes:
-  - Credit figures (prices, costs, balances) are returned as the price list gives them, whole numbers as integers
-    (V(10), not V(10.0)); the vendor does not document fractional credits, but one would be returned as is.
+  - Credit prices, costs and balances are returned as the price list gives them; whole numbers as integers (V(10), not V(10.0)).
 author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:

@@ -1,0 +1,84 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The partner_audit role and its example playbook, in real ansible-playbook runs against the emulator."""
+
+from role_runs import AUDIT_ACCOUNTS, PLAYBOOKS, changed_tasks, entries, role_playbook, run, writes
+
+
+def test_audit_example_writes_both_reports_without_writing_to_the_apis(emulator, tmp_path):
+    output = tmp_path / 'reports'
+    playbook = PLAYBOOKS / 'partner_audit.yml'
+    result = run(emulator, tmp_path / 'run', playbook, extra_vars={'partner_audit_output_dir': str(output)})
+    assert result.rc == 0, result.stdout + result.stderr
+    assert writes(emulator) == []
+    # Only the report files changed; no API task looks like a change.
+    assert [name.split(' : ')[-1] for name in changed_tasks(result)] == [
+        'Create the report directory', 'Write the Markdown report', 'Write the HTML report']
+
+    markdown = (output / 'partner-audit.md').read_text()
+    html = (output / 'partner-audit.html').read_text()
+    for service in emulator.snapshot()['live_services']:
+        for text in (markdown, html):
+            assert str(service['id']) in text and service['tariff_service_name'] in text
+    for text in (markdown, html):
+        for account_id in (23053, 23054, 23055):
+            assert str(account_id) in text
+        for word in ('Outmail25000', 'Premium', 'Economy', 'Trial', 'Extra 1,000 emails', 'SMS 100'):
+            assert word in text
+    assert '**Balance: 100 credits**' in markdown
+    assert '| 1234931 | 9987600 | outmail | **Outmail500** | 8 | active | 501 |' in markdown
+    assert '| Outmail1000 | 10 | 2 | yes |' in markdown and '| Outmail25000 | 125 | 117 | **no** |' in markdown
+    assert '| 23054 | cust-23054 | **disabled** | Trial (1046) | 50 |' in markdown
+    assert '| 534 | Extra 1,000 emails | 3 | 3 | 0–10 |' in markdown
+    assert '<div class="value">100</div>' in html
+    assert '<span class="badge disabled">disabled</span>' in html and '<span class="badge enabled">enabled</span>' in html
+    assert 'Outmail25000 <span class="cost">117 cr</span>' in html
+    assert html.lstrip().startswith('<!DOCTYPE html>') and html.rstrip().endswith('</html>')
+    assert '<script' not in html and 'http' not in html.split('<body>')[1]
+    for secret in ('emu-password-c81f0b', 'emu-client-secret-93ad5e', 'emu-partner-key-4b9d2c7e'):
+        assert secret not in markdown and secret not in html
+
+    facts = entries(result, 'Gather the report')[0]['result']['ansible_facts']['partner_audit_report']
+    assert facts['credits_balance'] == 100.0
+    assert [row['state'] for row in facts['accounts']] == ['enabled', 'disabled', 'enabled']
+
+    again = run(emulator, tmp_path / 'again', playbook, extra_vars={'partner_audit_output_dir': str(output)})
+    assert again.rc == 0 and changed_tasks(again) == [] and writes(emulator) == []
+
+
+def test_audit_reports_the_state_after_changes_and_a_missing_account_as_absent(emulator, tmp_path):
+    onboard = role_playbook(tmp_path, 'retailer_onboard', {
+        'retailer_onboard_account_id': 23054, 'retailer_onboard_external_user_id': 'cust-23054',
+        'retailer_onboard_profile': 'Economy', 'retailer_onboard_poll_interval': 0.1,
+        'retailer_onboard_packs': [{'pack_name': 'SMS 100', 'quantity': 5}]}, name='onboard.yml')
+    assert run(emulator, tmp_path / 'onboard', onboard).rc == 0
+    output = tmp_path / 'reports'
+    audit = role_playbook(tmp_path, 'partner_audit', {
+        'partner_audit_output_dir': str(output), 'partner_audit_formats': ['markdown'],
+        'partner_audit_include_live_services': False,
+        'partner_audit_accounts': AUDIT_ACCOUNTS[1:] + [{'account_id': 99999, 'external_user_id': 'cust-99999'}]},
+        name='audit.yml')
+    emulator.clear_requests()
+    result = run(emulator, tmp_path / 'audit', audit)
+    assert result.rc == 0, result.stdout + result.stderr
+    assert writes(emulator) == []
+    assert not [entry for entry in emulator.requests() if entry['api'] == 'partner']
+    assert not (output / 'partner-audit.html').exists()
+    markdown = (output / 'partner-audit.md').read_text()
+    assert 'Partner credits' not in markdown and 'Live services' not in markdown
+    assert '| 23054 | cust-23054 | **enabled** | Economy (1047) | 50 |' in markdown
+    assert '| 536 | SMS 100 | 5 | 5 | 0–5 |' in markdown
+    assert '| 99999 | cust-99999 | **absent** | — |' in markdown
+
+
+def test_audit_in_check_mode_writes_nothing_unless_asked(emulator, tmp_path):
+    output = tmp_path / 'reports'
+    audit_vars = {'partner_audit_output_dir': str(output), 'partner_audit_accounts': AUDIT_ACCOUNTS}
+    check = run(emulator, tmp_path / 'check', role_playbook(tmp_path, 'partner_audit', audit_vars), check=True)
+    assert check.rc == 0, check.stdout + check.stderr
+    assert not output.exists() and writes(emulator) == []
+
+    asked = dict(audit_vars, partner_audit_write_in_check_mode=True)
+    check = run(emulator, tmp_path / 'asked', role_playbook(tmp_path, 'partner_audit', asked, name='asked.yml'), check=True)
+    assert check.rc == 0, check.stdout + check.stderr
+    assert (output / 'partner-audit.md').exists() and (output / 'partner-audit.html').exists()
+    assert writes(emulator) == []
