@@ -28,24 +28,8 @@ AUDIT_ACCOUNTS = [{'account_id': 23053, 'external_user_id': 'cust-23053'},
                   {'account_id': 23055, 'external_user_id': 'cust-23055'}]
 
 
-def connection_environment(emu):
-    state = emu.snapshot()
-    oauth_client = state['retailer']['oauth_clients'][0]
-    user = state['retailer']['users'][0]
-    return {
-        'MYENGINE_API_URL': emu.partner_url,
-        'MYENGINE_PARTNER_ID': str(state['partner']['partner_id']),
-        'MYENGINE_API_KEY': state['partner']['api_key'],
-        'MAILUP_API_URL': emu.retailer_url,
-        'MAILUP_CLIENT_ID': oauth_client['client_id'],
-        'MAILUP_CLIENT_SECRET': oauth_client['client_secret'],
-        'MAILUP_USERNAME': user['username'],
-        'MAILUP_PASSWORD': user['password'],
-    }
-
-
 def run(emu, work_dir, playbook, **kwargs):
-    return run_playbook(work_dir, playbook=playbook, environment=connection_environment(emu), **kwargs)
+    return run_playbook(work_dir, playbook=playbook, environment=emu.connection_environment(), **kwargs)
 
 
 def role_playbook(work_dir, role, role_vars, name='play.yml'):

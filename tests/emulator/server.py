@@ -242,5 +242,25 @@ class Emulator:
     def expire_tokens(self):
         self.app.oauth.expire_all()
 
+    def connection_environment(self):
+        """The environment variables the modules fall back to for their connection options, set to this emulator.
+
+        A playbook written for the real APIs runs unchanged against the emulator with these set.
+        """
+        state = self.snapshot()
+        oauth_client = state['retailer']['oauth_clients'][0]
+        user = state['retailer']['users'][0]
+        return {
+            'EMULATOR_URL': self.url,
+            'MYENGINE_API_URL': self.partner_url,
+            'MYENGINE_PARTNER_ID': str(state['partner']['partner_id']),
+            'MYENGINE_API_KEY': state['partner']['api_key'],
+            'MAILUP_API_URL': self.retailer_url,
+            'MAILUP_CLIENT_ID': oauth_client['client_id'],
+            'MAILUP_CLIENT_SECRET': oauth_client['client_secret'],
+            'MAILUP_USERNAME': user['username'],
+            'MAILUP_PASSWORD': user['password'],
+        }
+
     def snapshot(self):
         return self.app.store.snapshot()

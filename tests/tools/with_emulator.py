@@ -32,24 +32,6 @@ DEMO_PASSES = (
 )
 
 
-def connection_environment(emulator):
-    """The environment variables the modules read their connection options from."""
-    state = emulator.snapshot()
-    oauth_client = state['retailer']['oauth_clients'][0]
-    user = state['retailer']['users'][0]
-    return {
-        'EMULATOR_URL': emulator.url,
-        'MYENGINE_API_URL': emulator.partner_url,
-        'MYENGINE_PARTNER_ID': str(state['partner']['partner_id']),
-        'MYENGINE_API_KEY': state['partner']['api_key'],
-        'MAILUP_API_URL': emulator.retailer_url,
-        'MAILUP_CLIENT_ID': oauth_client['client_id'],
-        'MAILUP_CLIENT_SECRET': oauth_client['client_secret'],
-        'MAILUP_USERNAME': user['username'],
-        'MAILUP_PASSWORD': user['password'],
-    }
-
-
 def collections_environment(work_dir):
     """Make ``channel.partner`` resolvable from this checkout, and keep Ansible's temp files here."""
     root = work_dir / 'collections'
@@ -115,7 +97,7 @@ def main():
     try:
         environment = dict(os.environ)
         environment.update(collections_environment(work_dir))
-        environment.update(connection_environment(emulator))
+        environment.update(emulator.connection_environment())
         print('Emulator of both APIs listening on %s' % emulator.url, flush=True)
         if options.demo:
             return run_demo(emulator, environment)
