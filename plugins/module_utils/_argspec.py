@@ -116,3 +116,13 @@ def account_identity_problem(params):
     if params['account_id'] <= 0:
         return 'account_id must be a positive integer, not %s' % params['account_id']
     return None
+
+
+def live_service_selector_problem(params):
+    """Why live_service_id, client_id or whmcs_service_id cannot select live services, or None; checked before any request."""
+    for option in ('live_service_id', 'client_id'):
+        if params[option] is not None and params[option] <= 0:
+            return '%s must be a positive integer, not %s; nothing was sent.' % (option, params[option])
+    if params['whmcs_service_id'] is not None and not params['whmcs_service_id'].strip():
+        return 'whmcs_service_id must not be empty; nothing was sent.'
+    return None

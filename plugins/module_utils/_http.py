@@ -254,14 +254,18 @@ class HttpClient:
     def request_json(self, method, path, **request_options):
         """Like request(), but the body must be JSON: returns (response, parsed body)."""
         response = self.request(method, path, **request_options)
+        return response, self.json_body(method, path, response, request_options.get('params'))
+
+    def json_body(self, method, path, response, params=None):
+        """The parsed JSON body of a response to ``method path``; an ApiError when the body is not JSON."""
         body = response.json()
         if body is None:
             excerpt = text_excerpt(response.text)
-            raise ApiError(method.upper(), self._display_url(self.url_for(path), request_options.get('params')),
+            raise ApiError(method.upper(), self._display_url(self.url_for(path), params),
                            status=response.status, reason=response.reason,
                            message='the response is not JSON' + (': %s' % excerpt if excerpt else ''),
                            applied=None).scrub(self.secrets)
-        return response, body
+        return body
 
 
 class Pacer:

@@ -25,7 +25,8 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve 
 
 
 def predicted_status(status, totals):
-    """The account status once each (pack id, total) of ``totals`` has that total (used in check mode)."""
+    """The account status once each (pack id, total) of ``totals`` has that total: the check-mode prediction, and the
+    status after a real run, whose every change MailUp accepted."""
     predicted = copy.deepcopy(status)
     packs = predicted.setdefault('ActivePacks', [])
     for pack_id, quantity in totals:
@@ -102,6 +103,10 @@ class PackList:
         self.account_id = account_id
         self.single = single
         self.changes = [PackChange(item) for item in items]
+
+    def resource(self, change):
+        """The name of a pack of this account in plans and diffs."""
+        return 'retailer_pack/%s/%s' % (self.account_id, change.pack_id)
 
     def needs_profile_packs(self, status):
         """Whether the profile's packs must be read: for a name, to check the limits before a write, or to make
@@ -180,7 +185,7 @@ class PackList:
         plans = []
         for change in self.changes:
             plan = {
-                'resource': 'retailer_pack/%s/%s' % (self.account_id, change.pack_id),
+                'resource': self.resource(change),
                 'action': change.action,
                 'before': {'quantity': change.quantity_before},
                 'after': {'quantity': change.quantity_after},
@@ -191,10 +196,8 @@ class PackList:
         return plans
 
     def result(self, account, diff=False):
-        """The module result once ``account`` is the status after the run (read back, predicted, or as read)."""
-        for change in self.changes:
-            if change.must_write:
-                change.quantity_after = pack_quantity(account, change.pack_id)
+        """The module result once ``account`` is the status after the run: predict(status), or the status as read when
+        nothing had to change."""
         result = dict(changed=any(change.must_write for change in self.changes), account=account)
         packs = []
         for change in self.changes:
@@ -214,8 +217,8 @@ class PackList:
         if diff:
             # Keyed by resource, so a long list reads as one line per pack.
             result['diff'] = {
-                'before': dict(('retailer_pack/%s/%s' % (self.account_id, change.pack_id), change.quantity_before) for change in self.changes),
-                'after': dict(('retailer_pack/%s/%s' % (self.account_id, change.pack_id), change.quantity_after) for change in self.changes),
+                'before': dict((self.resource(change), change.quantity_before) for change in self.changes),
+                'after': dict((self.resource(change), change.quantity_after) for change in self.changes),
             }
         return result
 

@@ -11,6 +11,11 @@ from ansible_collections.channel.partner.plugins.module_utils._argspec import PA
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
 
 
+# The products whose live services the Partner API regrades, and the ways its price of a regrade can be read.
+PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
+COST_MODELS = ['difference', 'full']
+
+
 class InsufficientCredits(ApiError):
     """The vendor refused a regrade because the partner's credit balance is too low (HTTP 405)."""
 
@@ -86,7 +91,8 @@ def normalize_live_service(data):
 
 
 def rison_string(value):
-    # Rison escapes its quote and its escape character with "!".
+    # Every value is quoted, ids included, as in the vendor's search examples; Rison escapes its quote and its
+    # escape character with "!".
     return "'%s'" % str(value).replace('!', '!!').replace("'", "!'")
 
 

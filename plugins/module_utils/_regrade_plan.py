@@ -13,6 +13,7 @@ form and check mode all decide the same way.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from ansible_collections.channel.partner.plugins.module_utils._argspec import live_service_selector_problem
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, credit_amount, regrade_cost
 
 
@@ -76,11 +77,9 @@ def option_problem(params):
         return 'missing required arguments: tariff_service_name (required unless services is given); nothing was sent.'
     if not params['tariff_service_name'].strip():
         return 'tariff_service_name must name a package, for example Outmail1000; nothing was sent.'
-    for option in ('live_service_id', 'client_id'):
-        if params[option] is not None and params[option] <= 0:
-            return '%s must be a positive integer, not %s; nothing was sent.' % (option, params[option])
-    if params['whmcs_service_id'] is not None and not params['whmcs_service_id'].strip():
-        return 'whmcs_service_id must not be empty; nothing was sent.'
+    problem = live_service_selector_problem(params)
+    if problem:
+        return problem
     if params['product'] and params['whmcs_service_id'] is None and params['client_id'] is None:
         # A product alone would match every service of that product.
         return ('product=%s needs whmcs_service_id or client_id to select one live service '

@@ -11,6 +11,7 @@ import time
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_REQUIRED_TEXT, api_from_module
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import pack_quantity
 
 SERVICE_PATH = '/API/v1.1/Rest/RetailerService.svc'
 TOKEN_PATH = '/Authorization/OAuth/Token'
@@ -185,11 +186,7 @@ class RetailerApi:
 
     def _call_json(self, method, path, external_user_id=None, **request_options):
         response = self._call(method, path, external_user_id, **request_options)
-        body = response.json()
-        if body is None:
-            raise ApiError(method, self.client.url_for(SERVICE_PATH + path), status=response.status,
-                           reason=response.reason, message='the response is not JSON').scrub(self.client.secrets)
-        return body
+        return self.client.json_body(method, SERVICE_PATH + path, response, request_options.get('params'))
 
     def _all_pages(self, path):
         """Every item of a paginated list, asking for the largest page so as to send the fewest requests."""
@@ -311,11 +308,8 @@ class RetailerApi:
                 status = self.account_status(account_id, external_user_id)
             except ApiError:
                 status = None
-            for pack in (status or {}).get('ActivePacks') or []:
-                if str(pack.get('Id')) == str(pack_id):
-                    now = _as_int(pack.get('Quantity'))
-            if now is None and status is not None:
-                now = 0
+            if status is not None:
+                now = pack_quantity(status, pack_id)
             if now == quantity_before + quantity:
                 applied = True
             elif now == quantity_before:

@@ -181,23 +181,11 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import partner_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import live_service_selector_problem, partner_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi, credit_amount, regrade_cost
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import COST_MODELS, PRODUCTS, PartnerApi, credit_amount, regrade_cost
 
-PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
-COST_MODELS = ['difference', 'full']
 FILTERS = ('product', 'client_id', 'whmcs_service_id')
-
-
-def validate_options(module):
-    """Refuse filters the API would misread, before any request is sent."""
-    params = module.params
-    for option in ('live_service_id', 'client_id'):
-        if params[option] is not None and params[option] <= 0:
-            module.fail_json(msg='%s must be a positive integer, not %s; nothing was sent.' % (option, params[option]))
-    if params['whmcs_service_id'] is not None and not params['whmcs_service_id'].strip():
-        module.fail_json(msg='whmcs_service_id must not be empty; nothing was sent.')
 
 
 def read_live_services(module, api):
@@ -209,8 +197,7 @@ def read_live_services(module, api):
             if error.status == 404:
                 return []
             raise
-    # The vendor's search examples quote every value, ids included.
-    search = dict((option, str(params[option])) for option in FILTERS if params[option] is not None)
+    search = dict((option, params[option]) for option in FILTERS if params[option] is not None)
     return api.live_services(search=search or None)
 
 
@@ -254,7 +241,10 @@ def main():
         mutually_exclusive=[('live_service_id', 'product'), ('live_service_id', 'client_id'), ('live_service_id', 'whmcs_service_id')],
         supports_check_mode=True,
     )
-    validate_options(module)
+    # Filters the API would misread are refused before any request is sent.
+    problem = live_service_selector_problem(module.params)
+    if problem:
+        module.fail_json(msg=problem)
 
     api = PartnerApi.from_module(module)
     try:

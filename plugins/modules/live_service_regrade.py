@@ -261,11 +261,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import partner_argument_spec
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import COST_MODELS, PRODUCTS, PartnerApi
 from ansible_collections.channel.partner.plugins.module_utils._regrade_plan import RegradeList, lookup_problem, option_problem, without_targets
 
-PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
-COST_MODELS = ['difference', 'full']
 SINGLE_OPTIONS = ('live_service_id', 'product', 'whmcs_service_id', 'client_id', 'tariff_service_name')
 
 
@@ -284,8 +282,7 @@ def find_live_service(module, api):
     search = {'product': params['product']}
     for option in ('whmcs_service_id', 'client_id'):
         if params[option] is not None:
-            # The vendor's search examples quote every value, ids included.
-            search[option] = str(params[option])
+            search[option] = params[option]
     matches = api.live_services(search=search)
     if len(matches) != 1:
         module.fail_json(msg=lookup_problem(search, matches), matches=matches)
@@ -381,8 +378,9 @@ def main():
     )
     params = module.params
     # Everything that can be refused without asking the API is refused before the first request.
-    if option_problem(params):
-        module.fail_json(msg=option_problem(params))
+    problem = option_problem(params)
+    if problem:
+        module.fail_json(msg=problem)
     api = PartnerApi.from_module(module)
     if params['services'] is not None:
         regrades = RegradeList(params['services'], read_services(module, api, params['services']) if params['services'] else {})

@@ -311,12 +311,11 @@ def converge(module, api, account_id, external_user_id, packs):
 
     account = status
     if any(change.must_write for change in packs.changes):
-        if module.check_mode:
-            account = packs.predict(status)
-        else:
+        if not module.check_mode:
             send(module, api, account_id, external_user_id, packs)
-            # MailUp answered Code 0 to every change (or a lost increment was read back as applied): the totals are known.
-            account = packs.predict(status)
+        # A real run got here only if MailUp answered Code 0 to every change (or a lost increment was read back as
+        # applied), so the totals are known and need no read-back; check mode predicts the same totals.
+        account = packs.predict(status)
     return packs.result(account, diff=module._diff)
 
 
