@@ -7,6 +7,8 @@ says what the emulator accepts, as tests/secret_scan.py does for the secrets it 
 import json
 from pathlib import Path
 
+from emulator.common import PARTNER_PREFIX
+
 FIXTURE = Path(__file__).resolve().parent / 'emulator' / 'fixtures' / 'default.json'
 
 
@@ -66,4 +68,12 @@ def regrade_cost(start, wanted, model):
 
 def partner_calls(emu):
     """(method, path) of the Partner API requests in the emulator's log."""
-    return [(entry['method'], entry['path'][len('/api-v1'):]) for entry in emu.requests(api='partner')]
+    return [(entry['method'], entry['path'][len(PARTNER_PREFIX):]) for entry in emu.requests(api='partner')]
+
+
+def stored_account(emu, account_id):
+    """The account as the emulator holds it now (a copy), or None when it has none with that id."""
+    for entry in emu.snapshot()['retailer']['accounts']:
+        if entry['IdAccount'] == account_id:
+            return entry
+    return None

@@ -10,6 +10,7 @@ What was written is read from the emulator's request log and state.
 import yaml
 
 from conftest import REPO
+from emulator_fixture import stored_account
 from playbook import run_playbook
 
 PLAYBOOKS = REPO / 'playbooks'
@@ -67,15 +68,8 @@ def writes(emu):
     return [(entry['method'], entry['path'].split(SERVICE, 1)[-1]) for entry in emu.writes()]
 
 
-def account(emu, account_id):
-    for entry in emu.snapshot()['retailer']['accounts']:
-        if entry['IdAccount'] == account_id:
-            return entry
-    return None
-
-
 def packs(emu, account_id):
-    return {pack['Id']: pack['Quantity'] for pack in account(emu, account_id)['ActivePacks']}
+    return {pack['Id']: pack['Quantity'] for pack in stored_account(emu, account_id)['ActivePacks']}
 
 
 def tariffs(emu):

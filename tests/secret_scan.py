@@ -47,7 +47,6 @@ MAX_SCANNED_FILE = 20 * 1024 * 1024
 _lock = threading.Lock()
 _issued_tokens = {}
 _pending_hits = []
-_active = False
 _file_marks = {}
 
 
@@ -163,9 +162,8 @@ def _take_pending():
 # Output files
 
 def _is_output_file(path, root):
+    # _output_files does not descend into INPUT_DIR_NAMES, so only the file itself is judged here.
     relative = path.relative_to(root).parts
-    if INPUT_DIR_NAMES & set(relative[:-1]):
-        return False
     name = path.name
     if 'job_events' in relative[:-1] and name.endswith('.json'):
         return True
@@ -215,18 +213,7 @@ def _temp_root(config):
 # Hooks
 
 def pytest_configure(config):
-    global _active
-    _active = True
     _install_token_recorder()
-
-
-def pytest_unconfigure(config):
-    global _active
-    _active = False
-
-
-def is_active():
-    return _active
 
 
 def _report_texts(report, when):
@@ -242,12 +229,10 @@ def _report_texts(report, when):
 def pytest_runtest_makereport(item, call):
     report = yield
     hits = _take_pending()
-    if call.when == 'teardown' and set(TEMP_FIXTURES) & set(getattr(item, 'fixturenames', ())):
-        root = _temp_root(item.config)
+    if call.when == 'teardown':
+        root = _temp_root(item.config) if set(TEMP_FIXTURES) & set(getattr(item, 'fixturenames', ())) else None
         if root is not None:
             scan_files(root)
-        hits += _take_pending()
-    if call.when == 'teardown':
         scan_files(OUTPUT_DIR)
         hits += _take_pending()
     for title, content in _report_texts(report, call.when):

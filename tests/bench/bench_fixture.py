@@ -14,7 +14,7 @@ import copy
 import json
 from pathlib import Path
 
-DEFAULT_FIXTURE = Path(__file__).resolve().parents[1] / 'emulator' / 'fixtures' / 'default.json'
+from emulator_fixture import default_state
 
 FIRST_SERVICE_ID = 3000001
 FIRST_RECORD_ID = 900001
@@ -37,8 +37,7 @@ def bench_pack_ids(pack_count):
 
 
 def build_fixture(count, pack_count=40):
-    data = json.loads(DEFAULT_FIXTURE.read_text(encoding='utf-8'))
-    data = copy.deepcopy(data)
+    data = default_state()
     template = next(service for service in data['live_services'] if service['product'] == 'outmail')
     for offset, service_id in enumerate(bench_service_ids(count)):
         service = dict(template)

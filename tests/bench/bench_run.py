@@ -21,7 +21,7 @@ for path in (str(TESTS), str(TESTS / 'tools')):
         sys.path.insert(0, path)
 
 from playbook import ansible_environment  # noqa: E402 pylint: disable=wrong-import-position
-from with_emulator import collections_environment, connection_environment  # noqa: E402 pylint: disable=wrong-import-position
+from with_emulator import collections_environment  # noqa: E402 pylint: disable=wrong-import-position
 
 TIMINGS_FILE_VARIABLE = 'CHANNEL_PARTNER_BENCH_TIMINGS'
 
@@ -71,7 +71,7 @@ class PlaybookRunner:
         self.work_root = Path(work_root)
         self.counter = 0
         self.base_environment = collections_environment(self.work_root)
-        self.base_environment.update(connection_environment(emulator))
+        self.base_environment.update(emulator.connection_environment())
         self.base_environment['ANSIBLE_FORCE_COLOR'] = '0'
 
     def run(self, tasks, name='run', play_vars=None):

@@ -12,12 +12,8 @@ the module fetched a token.
 import re
 from urllib.parse import urlencode
 
-PARTNER_ID = '100200'
-PARTNER_KEY = 'emu-partner-key-4b9d2c7e'
-CLIENT_ID = 'emu-client-6f21'
-CLIENT_SECRET = 'emu-client-secret-93ad5e'
-USERNAME = 'm1234'
-PASSWORD = 'emu-password-c81f0b'
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
+
 TOKEN_VARIABLE = 'bench_token'
 
 
@@ -77,8 +73,7 @@ LIVE_SERVICE_PATH = re.compile(r'^/api-v1/live_services/\d+$')
 def _body(entry, arguments):
     """The body the module sent with a logged request (the log keeps no bodies, the arguments tell them)."""
     if entry['api'] == 'oauth':
-        return 'form-urlencoded', {'grant_type': 'password', 'username': USERNAME, 'password': PASSWORD,
-                                   'client_id': CLIENT_ID, 'client_secret': CLIENT_SECRET}
+        return 'form-urlencoded', dict(RETAILER_LOGIN, grant_type='password')
     if entry['method'] == 'PATCH' and LIVE_SERVICE_PATH.search(entry['path']):
         return 'json', {'tariff_service_name': arguments['tariff_service_name']}
     if entry['method'] == 'POST' and PACK_PATH.search(entry['path']):
@@ -102,7 +97,7 @@ def uri_tasks(name_prefix, log, arguments, base_url):
         if body is not None:
             options.update(body_format=body_format, body=body)
         if entry['api'] == 'partner':
-            options.update(url_username=PARTNER_ID, url_password=PARTNER_KEY, force_basic_auth=True)
+            options.update(url_username=PARTNER_LOGIN['partner_id'], url_password=PARTNER_LOGIN['api_key'], force_basic_auth=True)
         elif entry['api'] == 'retailer':
             headers = {'Authorization': 'Bearer {{ %s.json.access_token }}' % TOKEN_VARIABLE}
             if '/Account' in entry['path'] and arguments.get('external_user_id'):

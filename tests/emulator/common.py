@@ -1,5 +1,7 @@
 """Response builders shared by both APIs, so each vendor's error shape is defined once."""
 
+import base64
+import binascii
 import json
 
 from werkzeug.http import HTTP_STATUS_CODES
@@ -62,3 +64,15 @@ def read_json(request):
     if not data:
         raise ValueError('empty body')
     return json.loads(data.decode('utf-8'))
+
+
+def basic_credentials(request):
+    """(user, password) of an HTTP Basic Authorization header, or None when there is none or it does not decode."""
+    header = request.headers.get('Authorization', '')
+    if not header.lower().startswith('basic '):
+        return None
+    try:
+        user, _sep, password = base64.b64decode(header[6:].strip()).decode('utf-8').partition(':')
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return user, password

@@ -5,12 +5,10 @@ user, password or refresh token is 400 ``invalid_grant``; an unknown grant type 
 ``unsupported_grant_type``. The bodies use MailUp's error object.
 """
 
-import base64
-import binascii
 import secrets
 import time
 
-from .common import json_response, mailup_error, rate_limited
+from .common import basic_credentials, json_response, mailup_error, rate_limited
 
 
 class OAuth:
@@ -23,7 +21,7 @@ class OAuth:
             return mailup_error(405, 'The token endpoint only accepts POST', headers={'Allow': 'POST'})
         form = request.form
         client_id, client_secret = form.get('client_id'), form.get('client_secret')
-        basic = self.basic_credentials(request)
+        basic = basic_credentials(request)
         if basic and not client_id:
             client_id, client_secret = basic
         store = self.store
@@ -56,17 +54,6 @@ class OAuth:
         store.refresh_tokens[refresh] = {'client_id': client_id, 'username': username}
         expires_in = int(lifetime) if float(lifetime).is_integer() else lifetime
         return {'access_token': access, 'expires_in': expires_in, 'refresh_token': refresh}
-
-    @staticmethod
-    def basic_credentials(request):
-        header = request.headers.get('Authorization', '')
-        if not header.lower().startswith('basic '):
-            return None
-        try:
-            user, _sep, password = base64.b64decode(header[6:].strip()).decode('utf-8').partition(':')
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return user, password
 
     def check_bearer(self, request):
         """None when the bearer token is valid and within the rate limit, else the error response."""

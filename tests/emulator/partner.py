@@ -1,10 +1,8 @@
 """The Prolateral My-Engine Partner API (paths below /api-v1)."""
 
-import base64
-import binascii
 import re
 
-from .common import PARTNER_PREFIX, json_response, partner_error, read_json
+from .common import PARTNER_PREFIX, basic_credentials, json_response, partner_error, read_json
 from .rison import RisonError, apply_fields, apply_search, parse_fields, parse_search
 
 PRODUCT_PATHS = {
@@ -72,13 +70,10 @@ class PartnerApi:
         return partner_error(404, request.path, 'Not Found', flat=flat)
 
     def authorised(self, request):
-        header = request.headers.get('Authorization', '')
-        if not header.lower().startswith('basic '):
+        credentials = basic_credentials(request)
+        if credentials is None:
             return False
-        try:
-            user, _sep, password = base64.b64decode(header[6:].strip()).decode('utf-8').partition(':')
-        except (binascii.Error, UnicodeDecodeError):
-            return False
+        user, password = credentials
         partner = self.store.data['partner']
         return user == str(partner['partner_id']) and password == partner['api_key']
 

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from conftest import COLLECTIONS_ROOT
+from emulator_fixture import stored_account
 from playbook import ansible_environment, module_examples, run_playbook, without_options
 
 CREDENTIALS = {
@@ -83,13 +84,6 @@ def account_task(name, account_id, ignore_errors=False, **options):
 def pack_task(name, account_id, ignore_errors=False, **options):
     options.setdefault('external_user_id', 'cust-%d' % account_id)
     return task(name, 'retailer_pack', ignore_errors, account_id=account_id, **options)
-
-
-def stored_account(emu, account_id):
-    for entry in emu.snapshot()['retailer']['accounts']:
-        if entry['IdAccount'] == account_id:
-            return entry
-    return None
 
 
 def warnings_of(result):

@@ -3,7 +3,8 @@
 
 import pytest
 
-from role_runs import PLAYBOOKS, account, changed_tasks, entries, failure_messages, packs, role_playbook, run, writes
+from emulator_fixture import stored_account
+from role_runs import PLAYBOOKS, changed_tasks, entries, failure_messages, packs, role_playbook, run, writes
 
 
 def test_onboard_example_previews_applies_and_reruns_unchanged(emulator, tmp_path):
@@ -21,7 +22,7 @@ def test_onboard_example_previews_applies_and_reruns_unchanged(emulator, tmp_pat
 
     apply = run(emulator, tmp_path / 'apply', playbook, diff=True)
     assert apply.rc == 0, apply.stdout + apply.stderr
-    stored = account(emulator, 23054)
+    stored = stored_account(emulator, 23054)
     assert stored['Code'] == 0 and stored['IdProfile'] == 1047
     assert packs(emulator, 23054)[534] == 4 and packs(emulator, 23054)[536] == 2
     applied = writes(emulator)
@@ -49,7 +50,7 @@ def test_onboard_same_profile_by_id_sets_packs_and_disables(emulator, tmp_path):
     playbook = role_playbook(tmp_path, 'retailer_onboard', wanted)
     first = run(emulator, tmp_path / 'first', playbook)
     assert first.rc == 0, first.stdout + first.stderr
-    assert account(emulator, 23055)['Code'] == 1 and account(emulator, 23055)['IdProfile'] == 1047
+    assert stored_account(emulator, 23055)['Code'] == 1 and stored_account(emulator, 23055)['IdProfile'] == 1047
     assert packs(emulator, 23055)[534] == 3 and packs(emulator, 23055)[538] == 1
     assert writes(emulator) == [('PUT', 'Account/23055'), ('POST', 'Account/23055/Pack/538')]
 
@@ -75,4 +76,4 @@ def test_onboard_refuses_packs_the_new_profile_does_not_allow_before_any_write(e
     message = failure_messages(result)
     assert expected + ', the profile of account 23054 after onboarding. Nothing was changed.' in message, message
     assert writes(emulator) == []
-    assert account(emulator, 23054)['Code'] == 1 and account(emulator, 23054)['IdProfile'] == 1046
+    assert stored_account(emulator, 23054)['Code'] == 1 and stored_account(emulator, 23054)['IdProfile'] == 1046

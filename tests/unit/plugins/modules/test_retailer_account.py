@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator.retailer import RetailerApi as EmulatedRetailer
 from modrun import run_module
-from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args, stored_account
 
 SECRETS = (RETAILER_LOGIN['client_secret'], RETAILER_LOGIN['password'])
 PROFILES = {1046: 'Trial', 1047: 'Economy', 1048: 'Premium'}
@@ -15,13 +15,6 @@ FAST = {'poll_interval': 0.01}
 
 def account(emu, account_id=23055, **options):
     return retailer_account_args(emu, account_id, **dict(FAST, **options))
-
-
-def stored(emu, account_id):
-    for entry in emu.snapshot()['retailer']['accounts']:
-        if entry['IdAccount'] == account_id:
-            return entry
-    return None
 
 
 def retailer_requests(emu):
@@ -64,7 +57,7 @@ def test_enable_and_change_profile_in_order_with_diff(emulator):
     writes = [(r['method'], r['path'].rsplit('/', 2)[-2:], r['query']) for r in emulator.writes()]
     assert writes[0] == ('PUT', ['Account', '23054'], {'Enable': 'true'})
     assert all(w[0] == 'PUT' and w[1] == ['Profile', '1047'] for w in writes[1:])
-    entry = stored(emulator, 23054)
+    entry = stored_account(emulator, 23054)
     assert entry['Code'] == 0 and entry['IdProfile'] == 1047
 
 
@@ -74,7 +67,7 @@ def test_profile_change_before_disable(emulator):
     paths = [r['path'].split('RetailerService.svc/')[1] + ('?' + r['query'].get('Enable', '') if r['query'] else '') for r in emulator.writes()]
     assert paths[-1] == 'Account/23053?false'
     assert all(p == 'Account/23053/Profile/1046' for p in paths[:-1])
-    assert stored(emulator, 23053)['IdProfile'] == 1046 and stored(emulator, 23053)['Code'] == 1
+    assert stored_account(emulator, 23053)['IdProfile'] == 1046 and stored_account(emulator, 23053)['Code'] == 1
 
 
 def test_check_mode_sends_no_write_and_predicts(emulator):
@@ -84,7 +77,7 @@ def test_check_mode_sends_no_write_and_predicts(emulator):
     assert result['account']['Description'] == 'Enabled'
     assert result['profile_change'] == 'done'
     assert emulator.writes() == []
-    assert stored(emulator, 23054)['Code'] == 1
+    assert stored_account(emulator, 23054)['Code'] == 1
 
 
 def test_absent_deletes_then_is_unchanged(emulator):
@@ -92,7 +85,7 @@ def test_absent_deletes_then_is_unchanged(emulator):
     assert result['changed'] is True and result['account'] == {}
     assert result['plan']['action'] == 'delete'
     assert result['diff']['after'] == {'state': 'absent', 'profile_id': None}
-    assert stored(emulator, 23054) is None
+    assert stored_account(emulator, 23054) is None
     emulator.clear_requests()
     again = run_module('retailer_account', account(emulator, 23054, state='absent'))
     assert again['changed'] is False
@@ -141,7 +134,7 @@ def test_profile_change_polls_through_202_until_200(emulator):
 def test_profile_change_with_201_progress(emulator):
     emulator.configure(profile_change_delay=0.1, profile_change_progress_status=201)
     result = run_module('retailer_account', account(emulator, 23055, profile='1046', poll_interval=0.02))
-    assert result['profile_change'] == 'done' and stored(emulator, 23055)['IdProfile'] == 1046
+    assert result['profile_change'] == 'done' and stored_account(emulator, 23055)['IdProfile'] == 1046
 
 
 def test_no_wait_reports_started(emulator):
@@ -216,7 +209,7 @@ def test_property_converges_and_check_mode_predicts(emulator, account_id, start_
     assert real['plan'] == predicted['plan'] and real['diff'] == predicted['diff']
     assert real['profile_change'] == predicted['profile_change']
     expected_profile = start_profile if wanted_profile is None else wanted_profile
-    entry = stored(emulator, account_id)
+    entry = stored_account(emulator, account_id)
     if wanted_state == 'absent':
         assert entry is None and real['account'] == {} and predicted['account'] == {}
     else:

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator.retailer import RetailerApi as EmulatedRetailer
 from modrun import run_module
-from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args, stored_account
 
 PROFILES = (1046, 1047, 1048)
 
@@ -13,13 +13,6 @@ PROFILES = (1046, 1047, 1048)
 def info(emu, account_id=23053, **options):
     args = retailer_account_args(emu, account_id, **options)
     return run_module('retailer_account_info', args)
-
-
-def stored(emu, account_id):
-    for entry in emu.snapshot()['retailer']['accounts']:
-        if entry['IdAccount'] == account_id:
-            return entry
-    return None
 
 
 def test_reads_the_seed_account_with_one_status_request(emulator):
@@ -80,7 +73,7 @@ def test_what_it_reports_is_the_account_as_stored(emulator, account_id, code, pr
 
     result = info(emulator, account_id)
 
-    expected = stored(emulator, account_id)
+    expected = stored_account(emulator, account_id)
     assert result['exists'] is (expected is not None)
     if expected is None:
         assert result['state'] == 'absent' and result['account'] == {}
