@@ -41,14 +41,13 @@ def retailer_account_args(emu, account_id, **options):
 
 
 def set_partner_state(emu, tariffs=None, credits=None):
-    """Put some live services on other packages and/or change the balance, directly in the emulator's store."""
-    store = emu.app.store
-    with store.lock:
-        for service in store.data['live_services']:
+    """Put some live services on other packages and/or change the balance, through the emulator's state interface."""
+    with emu.edit_state() as state:
+        for service in state['live_services']:
             if tariffs and service['id'] in tariffs:
                 service['tariff_service_name'] = tariffs[service['id']]
         if credits is not None:
-            store.data['partner']['partner_credits'] = credits
+            state['partner']['partner_credits'] = credits
 
 
 def load_partner_state(emu, balance=None, tariffs=None):
@@ -71,9 +70,19 @@ def partner_calls(emu):
     return [(entry['method'], entry['path'][len(PARTNER_PREFIX):]) for entry in emu.requests(api='partner')]
 
 
-def stored_account(emu, account_id):
-    """The account as the emulator holds it now (a copy), or None when it has none with that id."""
-    for entry in emu.snapshot()['retailer']['accounts']:
+def account_in(state, account_id):
+    """The account of a snapshot (or of the state in an ``edit_state()`` block), or None when it has none with that id."""
+    for entry in state['retailer']['accounts']:
         if entry['IdAccount'] == account_id:
             return entry
     return None
+
+
+def profile_in(state, profile_id):
+    """The profile of a snapshot (or of the state in an ``edit_state()`` block)."""
+    return [profile for profile in state['retailer']['profiles'] if profile['Id'] == profile_id][0]
+
+
+def stored_account(emu, account_id):
+    """The account as the emulator holds it now (a copy), or None when it has none with that id."""
+    return account_in(emu.snapshot(), account_id)

@@ -24,6 +24,8 @@ SENSITIVE_NAME_PARTS = ('password', 'secret', 'token', 'key', 'auth', 'signature
 
 EXCERPT_LENGTH = 200
 ERROR_FIELDS = ('method', 'url', 'status', 'vendor_code', 'vendor_message')
+# What an error shows and may therefore carry a secret.
+SHOWN_FIELDS = ('url', 'vendor_code', 'vendor_message', 'detail', 'reason')
 
 
 def redact_url(url):
@@ -62,15 +64,33 @@ def _squash(value):
     return ''.join(str(value).split()).lower()
 
 
+def _masked(value, secrets):
+    if not isinstance(value, str):
+        return value
+    for secret in secrets:
+        value = value.replace(secret, REDACTED)
+    return value
+
+
 class ApiError(Exception):
     """Every failure of an API call: what was asked, what came back, never a secret.
 
     ``applied`` says whether the request took effect: False when the server refused
     it or it never left this host, None when nobody can tell (a lost response).
+
+    ``secrets`` is the HTTP client's live set of secrets: the error is scrubbed with it
+    when it is made, and so is every error derived from it, so no caller scrubs by hand.
+    A subclass names its own extra facts in ``DETAILS``; they are keyword arguments and
+    part of ``to_dict()``.
     """
 
+    DETAILS = ()
+
     def __init__(self, method=None, url=None, status=None, vendor_code=None, vendor_message=None,
-                 reason=None, message=None, applied=None, attempts=1):
+                 reason=None, message=None, applied=None, attempts=1, secrets=(), **details):
+        unknown = set(details) - set(self.DETAILS)
+        if unknown:
+            raise TypeError('%s takes no detail %s' % (type(self).__name__, ', '.join(sorted(unknown))))
         self.method = method
         self.url = redact_url(url)
         self.status = status
@@ -80,7 +100,11 @@ class ApiError(Exception):
         self.applied = applied
         self.attempts = attempts
         self.detail = message
+        for name in self.DETAILS:
+            setattr(self, name, details.get(name))
+        self._secrets = secrets
         super(ApiError, self).__init__(self._summary())
+        self.scrub(secrets)
 
     def _summary(self):
         if self.method and self.url:
@@ -105,20 +129,25 @@ class ApiError(Exception):
     def scrub(self, secrets):
         """Mask every known secret in what this error shows; returns self for chaining."""
         secrets = [secret for secret in secrets if secret]
-        if not secrets:
-            return self
-
-        def clean(value):
-            if not isinstance(value, str):
-                return value
-            for secret in secrets:
-                value = value.replace(secret, REDACTED)
-            return value
-
-        for name in ('url', 'vendor_code', 'vendor_message', 'detail', 'reason'):
-            setattr(self, name, clean(getattr(self, name)))
-        self.args = (clean(self._summary()),)
+        if secrets:
+            for name in SHOWN_FIELDS:
+                setattr(self, name, _masked(getattr(self, name), secrets))
+        self.args = (_masked(self._summary(), secrets),)
         return self
+
+    def derive(self, kind=None, **changes):
+        """A new error (of class ``kind``, by default this one's) with this error's facts and ``changes``.
+
+        It is scrubbed with the same secrets as this one, so a message that quotes the
+        vendor again cannot bring a secret back.
+        """
+        kind = kind or type(self)
+        facts = dict(method=self.method, url=self.url, status=self.status, vendor_code=self.vendor_code,
+                     vendor_message=self.vendor_message, reason=self.reason, message=self.detail,
+                     applied=self.applied, attempts=self.attempts)
+        facts.update((name, getattr(self, name)) for name in kind.DETAILS if name in self.DETAILS)
+        facts.update(changes)
+        return kind(secrets=self._secrets, **facts)
 
     def __str__(self):
         return self.args[0] if self.args else self._summary()
@@ -127,7 +156,7 @@ class ApiError(Exception):
         return '%s(%s)' % (type(self).__name__, ', '.join('%s=%r' % (name, getattr(self, name)) for name in ERROR_FIELDS))
 
     def to_dict(self):
-        return dict((name, getattr(self, name)) for name in ERROR_FIELDS)
+        return dict((name, getattr(self, name)) for name in ERROR_FIELDS + tuple(self.DETAILS))
 
 
 class InsecureUrlError(ApiError, ValueError):

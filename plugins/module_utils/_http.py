@@ -201,8 +201,8 @@ class HttpClient:
             except RequestException as exception:
                 pacer.record()
                 never_sent = _never_sent(exception)
-                error = ApiError(method, display_url, message=_describe_exception(exception, self.timeout),
-                                 applied=False if never_sent else None, attempts=attempt)
+                error = self.error(method, display_url, message=_describe_exception(exception, self.timeout),
+                                   applied=False if never_sent else None, attempts=attempt)
                 retry = _retryable_exception(exception) and (repeatable or never_sent)
             else:
                 pacer.record()
@@ -220,12 +220,11 @@ class HttpClient:
                 else:
                     retry = repeatable and response.status in AMBIGUOUS_STATUSES
             if not retry or attempt >= self.max_attempts:
-                raise error.scrub(self.secrets)
+                raise error
             if wait is None:
                 wait = self._backoff(attempt)
             if self.slept + wait > self.total_sleep_budget:
-                error.detail = ((error.detail + '; ') if error.detail else '') + 'retry budget exhausted'
-                raise error.scrub(self.secrets)
+                raise error.derive(message=((error.detail + '; ') if error.detail else '') + 'retry budget exhausted')
             self.slept += wait
             self.sleep(wait)
 
@@ -248,8 +247,12 @@ class HttpClient:
             applied = False
         else:
             applied = None
-        return ApiError(method, url, status=status, vendor_code=code, vendor_message=message,
-                        reason=response.reason or _reason_phrase(status), applied=applied, attempts=attempts)
+        return self.error(method, url, status=status, vendor_code=code, vendor_message=message,
+                          reason=response.reason or _reason_phrase(status), applied=applied, attempts=attempts)
+
+    def error(self, method=None, url=None, kind=ApiError, **facts):
+        """An error of this client's requests (``kind``, an ApiError class), scrubbed of every secret it knows."""
+        return kind(method, url, secrets=self.secrets, **facts)
 
     def request_json(self, method, path, **request_options):
         """Like request(), but the body must be JSON: returns (response, parsed body)."""
@@ -261,10 +264,9 @@ class HttpClient:
         body = response.json()
         if body is None:
             excerpt = text_excerpt(response.text)
-            raise ApiError(method.upper(), self._display_url(self.url_for(path), params),
-                           status=response.status, reason=response.reason,
-                           message='the response is not JSON' + (': %s' % excerpt if excerpt else ''),
-                           applied=None).scrub(self.secrets)
+            raise self.error(method.upper(), self._display_url(self.url_for(path), params),
+                             status=response.status, reason=response.reason,
+                             message='the response is not JSON' + (': %s' % excerpt if excerpt else ''), applied=None)
         return body
 
 

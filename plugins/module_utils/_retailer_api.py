@@ -9,9 +9,10 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_REQUIRED_TEXT, api_from_module
+from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_CONNECTION_RULES, RETAILER_REQUIRED_TEXT, api_from_module
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
-from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import pack_quantity
+from ansible_collections.channel.partner.plugins.module_utils import _retailer_model as model
+from ansible_collections.channel.partner.plugins.module_utils._values import as_int
 
 SERVICE_PATH = '/API/v1.1/Rest/RetailerService.svc'
 TOKEN_PATH = '/Authorization/OAuth/Token'
@@ -35,7 +36,7 @@ class PackRefused(ApiError):
 
     def __init__(self, *positional, **error_fields):
         super(PackRefused, self).__init__(*positional, **error_fields)
-        self.code = _as_int(self.vendor_code)
+        self.code = as_int(self.vendor_code)
         self.refusal = PACK_REFUSALS.get(self.code, 'refused')
 
     def to_dict(self):
@@ -61,25 +62,8 @@ class AmbiguousWrite(ApiError):
         return result
 
 
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
 def retailer_error_parser(response):
-    """Vendor code and message from MailUp's error object, a business result, or an OAuth2 error."""
-    body = response.json()
-    if not isinstance(body, dict):
-        return None, None
-    if 'ErrorCode' in body or 'ErrorDescription' in body:
-        return body.get('ErrorCode'), body.get('ErrorDescription') or body.get('ErrorName')
-    if 'Code' in body or 'Description' in body:
-        return body.get('Code'), body.get('Description')
-    if isinstance(body.get('error'), str):
-        return body['error'], body.get('error_description')
-    return None, body.get('message') or body.get('Message')
+    return model.error_of(response.json())
 
 
 class RetailerApi:
@@ -116,17 +100,13 @@ class RetailerApi:
     @classmethod
     def from_module(cls, module, **options):
         """Build from the options of retailer_argument_spec(); fails the module on a missing library or a refused URL."""
-        rate_limit = module.params.get('rate_limit', DEFAULT_RATE_LIMIT)
-        if rate_limit is not None and rate_limit < 0:
-            module.fail_json(msg='rate_limit must be 0 (no pacing) or a number of requests per second, not %s; nothing was sent.'
-                                 % rate_limit)
-        options.setdefault('rate_limit', rate_limit)
+        options.setdefault('rate_limit', module.params.get('rate_limit', DEFAULT_RATE_LIMIT))
 
         def build(params, transport):
             transport.update(options)
             return cls(params['api_url'], params['client_id'], params['client_secret'], params['username'], params['password'],
                        **transport)
-        return api_from_module(module, RETAILER_REQUIRED_TEXT, build)
+        return api_from_module(module, RETAILER_REQUIRED_TEXT, build, RETAILER_CONNECTION_RULES)
 
     @property
     def request_count(self):
@@ -141,28 +121,27 @@ class RetailerApi:
             # MailUp limits the calls made with a token, not the requests for one: the token endpoint is not paced.
             _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable, paced=False)
         except ApiError as error:
-            error.detail = 'could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')
-            raise error.scrub(self.client.secrets) from None
-        token = body.get('access_token') if isinstance(body, dict) else None
+            raise error.derive(message='could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')) from None
+        token, refresh_token = model.tokens_of(body)
         if not token:
-            raise ApiError('POST', self.client.url_for(TOKEN_PATH), status=200,
-                           message='the token endpoint answered without an access_token').scrub(self.client.secrets)
+            raise self.client.error('POST', self.client.url_for(TOKEN_PATH), status=200,
+                                    message='the token endpoint answered without an access_token')
         self._access_token = token
-        self._refresh_token = body.get('refresh_token')
+        self._refresh_token = refresh_token
         self.client.add_secret(token)
-        self.client.add_secret(self._refresh_token)
+        self.client.add_secret(refresh_token)
         return token
 
     def _password_grant(self):
         # Asking for a token twice only wastes a token, so this POST may be repeated.
-        return self._grant({'grant_type': 'password', 'username': self._credentials['username'],
-                            'password': self._credentials['password']}, repeatable=True)
+        return self._grant(model.token_form('password', username=self._credentials['username'],
+                                            password=self._credentials['password']), repeatable=True)
 
     def _renew_token(self):
         if self._refresh_token:
             try:
                 # A refresh token is single-use: a lost answer makes a repeat fail, so never repeat it here.
-                return self._grant({'grant_type': 'refresh_token', 'refresh_token': self._refresh_token}, repeatable=False)
+                return self._grant(model.token_form('refresh_token', refresh_token=self._refresh_token), repeatable=False)
             except ApiError:
                 self._refresh_token = None
         return self._password_grant()
@@ -173,7 +152,7 @@ class RetailerApi:
             self._password_grant()
         headers = {}
         if external_user_id is not None:
-            headers['ExternalUserId'] = str(external_user_id)
+            headers[model.EXTERNAL_USER_ID_HEADER] = str(external_user_id)
         for attempt in (1, 2):
             headers['Authorization'] = 'Bearer %s' % self._access_token
             try:
@@ -193,38 +172,35 @@ class RetailerApi:
         items = []
         page_number = 0
         while True:
-            body = self._call_json('GET', path, params={'PageSize': self.page_size, 'PageNumber': page_number})
-            if isinstance(body, list):
-                return body
-            page = body.get('Items') or []
+            page, total, paginated = model.page_of(self._call_json('GET', path, params=model.page_query(self.page_size, page_number)))
             items.extend(page)
-            total = body.get('TotalElementsCount')
-            if not body.get('IsPaginated', True) or not page or total is None or len(items) >= int(total):
+            if not paginated or not page or total is None or len(items) >= total:
                 return items
             page_number += 1
 
     # Management
 
     def profiles(self):
-        return self._all_pages('/Management/Profile')
+        return [model.Profile(item) for item in self._all_pages('/Management/Profile')]
 
     def profile_packs(self, profile_id):
-        return self._all_pages('/Management/Profile/%s/Pack' % profile_id)
+        return [model.ProfilePack(item) for item in self._all_pages('/Management/Profile/%s/Pack' % profile_id)]
 
     # Accounts
 
     def account_status(self, account_id, external_user_id):
-        """The account's status, or None when the account answers 404 (deleted or unknown)."""
+        """The account's status (an AccountStatus), or None when the account answers 404 (deleted or unknown)."""
         try:
-            return self._call_json('GET', '/Account/%s/Status' % account_id, external_user_id)
+            return model.AccountStatus(self._call_json('GET', '/Account/%s/Status' % account_id, external_user_id))
         except ApiError as error:
             if error.status == 404:
                 return None
             raise
 
     def set_account_enabled(self, account_id, external_user_id, enabled):
-        return self._call_json('PUT', '/Account/%s' % account_id, external_user_id,
-                               params={'Enable': 'true' if enabled else 'false'})
+        """Enable or disable the account; returns MailUp's answer (an EnableAnswer)."""
+        return model.EnableAnswer(self._call_json('PUT', '/Account/%s' % account_id, external_user_id,
+                                                  params=model.enable_query(enabled)))
 
     def delete_account(self, account_id, external_user_id):
         try:
@@ -262,10 +238,8 @@ class RetailerApi:
                     return 'done'
                 if response.status == 500:
                     error = self.client.error_from_response('PUT', self.client.url_for(SERVICE_PATH + path), response)
-                    raise ProfileChangeFailed('PUT', error.url, status=500, vendor_code=error.vendor_code,
-                                              vendor_message=error.vendor_message, reason=error.reason,
-                                              message='the profile change of account %s to profile %s failed'
-                                              % (account_id, profile_id), applied=False).scrub(self.client.secrets)
+                    raise error.derive(ProfileChangeFailed, applied=False, message='the profile change of account %s to profile %s failed'
+                                       % (account_id, profile_id))
                 started = True
                 last_problem = None
                 if not wait:
@@ -276,25 +250,24 @@ class RetailerApi:
                            'seconds; it may still complete later: run again to check' % (account_id, profile_id, timeout))
                 if last_problem:
                     message += ' (last poll: %s)' % last_problem
-                raise ProfileChangeTimeout('PUT', self.client.url_for(SERVICE_PATH + path), message=message,
-                                           applied=None).scrub(self.client.secrets)
+                raise self.client.error('PUT', self.client.url_for(SERVICE_PATH + path), kind=ProfileChangeTimeout,
+                                        message=message, applied=None)
             self.client.sleep(min(interval, remaining))
             interval = min(ceiling, interval * self.POLL_GROWTH)
 
-    def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode='absolute', quantity_before=None):
-        """Set (absolute) or change (incremental) the quantity of a pack; returns the vendor's {Code, Description}."""
+    def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode=model.ABSOLUTE, quantity_before=None):
+        """Set (absolute) or change (incremental) the quantity of a pack; returns MailUp's answer (a BusinessResult)."""
         path = '/Account/%s/Pack/%s' % (account_id, pack_id)
         # Absolute sets a total, so sending it twice is harmless; incremental adds again on every arrival.
-        repeatable = work_mode == 'absolute'
+        repeatable = work_mode == model.ABSOLUTE
         try:
-            return self._call_json('POST', path, external_user_id, json={'Quantity': quantity, 'WorkMode': work_mode},
-                                   repeatable=repeatable)
+            return model.BusinessResult(self._call_json('POST', path, external_user_id, json=model.pack_write_body(quantity, work_mode),
+                                                        repeatable=repeatable))
         except ApiError as error:
-            if error.status == 403 and _as_int(error.vendor_code) in PACK_REFUSALS:
-                raise PackRefused(error.method, error.url, status=error.status, vendor_code=error.vendor_code,
-                                  vendor_message=error.vendor_message, reason=error.reason,
-                                  message='pack %s refused for account %s' % (pack_id, account_id),
-                                  applied=False, attempts=error.attempts) from None
+            if error.status == 403 and as_int(error.vendor_code) in PACK_REFUSALS:
+                refusal = PACK_REFUSALS[as_int(error.vendor_code)]
+                raise error.derive(PackRefused, applied=False, message='MailUp refused pack %s for account %s (%s)'
+                                   % (pack_id, account_id, refusal)) from None
             if repeatable or error.status not in AMBIGUOUS_STATUSES or error.applied is False:
                 raise
             raise self._ambiguous_pack_write(error, account_id, external_user_id, pack_id, quantity,
@@ -309,7 +282,7 @@ class RetailerApi:
             except ApiError:
                 status = None
             if status is not None:
-                now = pack_quantity(status, pack_id)
+                now = status.quantity(pack_id)
             if now == quantity_before + quantity:
                 applied = True
             elif now == quantity_before:
@@ -323,6 +296,4 @@ class RetailerApi:
                        % ('' if now is None else ' (quantity now %s)' % now))
         message = 'the incremental change of pack %s by %s lost its answer (%s): %s' % (
             pack_id, quantity, error.detail or 'HTTP %s' % error.status, verdict)
-        return AmbiguousWrite(error.method, error.url, status=error.status, vendor_code=error.vendor_code,
-                              vendor_message=error.vendor_message, reason=error.reason, message=message,
-                              applied=applied, attempts=error.attempts).scrub(self.client.secrets)
+        return error.derive(AmbiguousWrite, message=message, applied=applied)

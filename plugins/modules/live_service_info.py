@@ -181,24 +181,20 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import live_service_selector_problem, partner_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import COST_MODELS, PRODUCTS, PartnerApi, credit_amount, regrade_cost
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
+from ansible_collections.channel.partner.plugins.module_utils._partner_options import SELECTORS_EXCLUSIVE, info_argument_spec, selector_problems
+from ansible_collections.channel.partner.plugins.module_utils._regrade_plan import credit_amount, regrade_cost
 
 FILTERS = ('product', 'client_id', 'whmcs_service_id')
 
 
-def read_live_services(module, api):
-    params = module.params
+def read_live_services(api, params):
     if params['live_service_id'] is not None:
-        try:
-            return [api.live_service(params['live_service_id'])]
-        except ApiError as error:
-            if error.status == 404:
-                return []
-            raise
-    search = dict((option, params[option]) for option in FILTERS if params[option] is not None)
-    return api.live_services(search=search or None)
+        service = api.live_service(params['live_service_id'])
+        return [] if service is None else [service]
+    return api.live_services(**dict((option, params[option]) for option in FILTERS))
 
 
 def price_of(catalogue, name):
@@ -227,28 +223,13 @@ def with_targets(service, catalogue, balance, cost_model):
 
 
 def main():
-    argument_spec = partner_argument_spec()
-    argument_spec.update(
-        live_service_id=dict(type='int'),
-        product=dict(type='str', choices=PRODUCTS),
-        client_id=dict(type='int'),
-        whmcs_service_id=dict(type='str'),
-        include_costs=dict(type='bool', default=True),
-        cost_model=dict(type='str', default='difference', choices=COST_MODELS),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('live_service_id', 'product'), ('live_service_id', 'client_id'), ('live_service_id', 'whmcs_service_id')],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=info_argument_spec(), mutually_exclusive=SELECTORS_EXCLUSIVE, supports_check_mode=True)
     # Filters the API would misread are refused before any request is sent.
-    problem = live_service_selector_problem(module.params)
-    if problem:
-        module.fail_json(msg=problem)
+    fail_on_problems(module, selector_problems(module.params))
 
     api = PartnerApi.from_module(module)
     try:
-        services = read_live_services(module, api)
+        services = read_live_services(api, module.params)
         catalogue = balance = None
         if module.params['include_costs']:
             # One read gives every price and the balance, however many services there are.

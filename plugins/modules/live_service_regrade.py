@@ -199,8 +199,8 @@ plan:
   description:
     - What the run did (or, in check mode, would do), in a shape that stays stable for callback plugins and reports.
     - Also returned when the module fails after it has found the service; it then describes the regrade that was
-      refused or failed (the message says whether anything changed), with RV(plan.credits) V(null) when the cost
-      was not yet known.
+      refused or failed, with RV(plan.credits) V(null) when the cost was not yet known, and carries C(outcome) and
+      C(failed) as each item of RV(plans) does.
   returned: success without O(services), and on failure once the service is found
   type: dict
   contains:
@@ -214,8 +214,8 @@ plan:
 plans:
   description:
     - With O(services), one RV(plan) per item, in list order; the balances run from one item to the next.
-    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted)) and C(failed)
-      (V(false) for what was done or already right).
+    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted), the last for every
+      change when the task was refused before its first write) and C(failed) (V(false) for what was done or already right).
   returned: with O(services), on success and on failure once the services are read
   type: list
   elements: dict
@@ -229,14 +229,14 @@ diff:
   type: dict
   sample: {before: {tariff_service_name: Outmail500}, after: {tariff_service_name: Outmail1000}}
 allowed_targets:
-  description: The packages the service can be regraded to, when O(tariff_service_name) is not one of them.
+  description: Without O(services), the packages the service can be regraded to, when O(tariff_service_name) is not one of them.
   returned: failure, when the target is not allowed
   type: list
   elements: str
   sample: [Outmail100, Outmail1000, Outmail5000, Outmail25000]
 refused:
-  description: With O(services), every item whose package is not one of its service's regrade targets, with the allowed targets.
-  returned: failure, when a target of the list is not allowed
+  description: Every item whose package is not one of its service's regrade targets, with the allowed targets.
+  returned: failure, when a target is not allowed
   type: list
   elements: dict
   sample: [{live_service_id: 1234931, product: outmail, current: Outmail500, tariff_service_name: Profilter10,
@@ -247,6 +247,21 @@ matches:
   type: list
   elements: dict
   sample: [{id: 1234933, client_id: 9987601, product: outmail, tariff_service_name: Outmail100, whmcs_service_id: "503"}]
+writes_done:
+  description:
+    - On a failure, what each write of the task that was applied did, in the order they were sent; empty when nothing was written.
+  returned: failure
+  type: list
+  elements: str
+  sample: [regraded live service 1234931 from Outmail500 to Outmail1000]
+applied:
+  description:
+    - When a write failed, whether it took effect; V(false) when the vendor refused it or it never left this host, V(true)
+      when a read-back showed it applied (or when every write was applied and only reading the result back failed),
+      V(null) when nobody can tell.
+  returned: failure of a write
+  type: bool
+  sample: false
 error:
   description:
     - The failed HTTP request, when the failure came from the API; never contains a credential. Keys C(method), C(url), C(status)
@@ -259,139 +274,85 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import partner_argument_spec
-from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import COST_MODELS, PRODUCTS, PartnerApi
-from ansible_collections.channel.partner.plugins.module_utils._regrade_plan import RegradeList, lookup_problem, option_problem, without_targets
+from ansible_collections.channel.partner.plugins.module_utils._argspec import wanted_item
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, PartnerApi
+from ansible_collections.channel.partner.plugins.module_utils._partner_options import (
+    REGRADE_EXCLUSIVE,
+    REGRADE_ITEM,
+    regrade_argument_spec,
+    regrade_problems,
+)
+from ansible_collections.channel.partner.plugins.module_utils import _regrade_plan as plan
 
-SINGLE_OPTIONS = ('live_service_id', 'product', 'whmcs_service_id', 'client_id', 'tariff_service_name')
 
-
-def find_live_service(module, api):
-    """The live service to manage: by id, or the one service the product and selectors match."""
-    params = module.params
+def find_by_lookup(api, params):
+    """The one live service of the single form: by id, or the only one the product and its selectors match."""
     if params['live_service_id'] is not None:
-        try:
-            return api.live_service(params['live_service_id'])
-        except ApiError as error:
-            if error.status == 404:
-                module.fail_json(msg='live service %s does not exist (or is not yours); nothing was changed.' % params['live_service_id'],
-                                 error=error.to_dict())
-            raise
-
-    search = {'product': params['product']}
-    for option in ('whmcs_service_id', 'client_id'):
-        if params[option] is not None:
-            search[option] = params[option]
-    matches = api.live_services(search=search)
+        service = read('reading the live service', api.live_service, params['live_service_id'])
+        if service is None:
+            raise Refusal('live service %s does not exist (or is not yours); nothing was changed.' % params['live_service_id'])
+        return service
+    filters = dict((option, params[option]) for option in ('product', 'whmcs_service_id', 'client_id') if params[option] is not None)
+    matches = read('reading the live services', api.live_services, **filters)
     if len(matches) != 1:
-        module.fail_json(msg=lookup_problem(search, matches), matches=matches)
-    service = matches[0]
-    if service['tariff_service_name'] != params['tariff_service_name'] and not service.get('regrade_servicenames'):
-        # The list may leave out the regrade targets; only the service itself is sure to carry them.
-        service = api.live_service(service['id'])
-    return service
+        raise plan.lookup_refusal(filters, matches)
+    return matches[0]
 
 
-def read_services(module, api, items):
-    """The live services of the list by id: one GET for a single item, else the partner's whole list once."""
-    try:
-        if len(items) == 1:
-            try:
-                found = [api.live_service(items[0]['live_service_id'])]
-            except ApiError as error:
-                if error.status != 404:
-                    raise
-                found = []
-        else:
-            found = api.live_services()
-        services = dict((service['id'], service) for service in found)
-        for service_id in without_targets(items, services):
-            # The list may leave out the regrade targets; only the service itself is sure to carry them.
-            services[service_id] = api.live_service(service_id)
-    except ApiError as error:
-        module.fail_json(msg='reading the live services failed: %s. Nothing was changed.' % error, error=error.to_dict())
-    return services
+def find_by_id(api, wanted):
+    """The live services of the list by id: one GET for a list of one, else the partner's whole list once."""
+    if len(wanted) == 1:
+        found = [read('reading the live services', api.live_service, wanted[0]['live_service_id'])]
+    else:
+        found = read('reading the live services', api.live_services)
+    return dict((service['id'], service) for service in found if service is not None)
 
 
-def converge(module, api, regrades):
-    """Check every target and the credits of the whole run, then write (or predict) each difference in order."""
+def converge(module, api):
     params = module.params
-
-    def refuse(message, **extra):
-        regrades.stop()
-        module.fail_json(msg=message, **dict(regrades.failure_keys(), **extra))
-
-    if regrades.missing:
-        module.fail_json(msg='live services %s do not exist (or are not yours). Nothing was changed.'
-                             % ', '.join(str(service_id) for service_id in regrades.missing))
-    if regrades.changes:
-        refusal = regrades.target_refusal()
-        if refusal:
-            refuse(refusal[0], **refusal[1])
-        try:
-            # One read gives both the prices and the balance.
-            catalogue = api.service_catalogue()
-        except ApiError as error:
-            refuse('reading the price list failed: %s. Nothing was changed.' % error, error=error.to_dict())
+    single = params['services'] is None
+    if single:
+        service = find_by_lookup(api, params)
+        wanted = [dict(wanted_item(params, REGRADE_ITEM), live_service_id=service['id'])]
+        services = {service['id']: service}
+    else:
+        wanted = params['services']
+        services = find_by_id(api, wanted) if wanted else {}
+    changes = plan.regrade_changes(services, wanted, single=single)
+    for item in changes.changes:
+        item.service = changes.read('reading the live services', api.with_targets, item.service)
+    balance, total = None, 0
+    if changes.must_change:
+        plan.refuse_targets(changes)
+        # One read gives both the prices and the balance.
+        catalogue = changes.read('reading the price list', api.service_catalogue)
         if catalogue['balance'] is None:
-            refuse('the price list did not report the partner credit balance. Nothing was changed.')
-        regrades.price(catalogue, params['cost_model'])
-        shortfall = regrades.credit_shortfall()
-        if shortfall and params['credit_check']:
-            refuse(shortfall, credits_cost=regrades.total, credits_balance_before=regrades.balance)
-        if shortfall:
-            module.warn(regrades.shortfall_warning())
+            changes.refuse('the price list did not report the partner credit balance. Nothing was changed.')
+        balance, total = plan.price(changes, catalogue, params['cost_model'])
+        plan.check_credits(changes, balance, total, params['credit_check'], module.warn)
         if module.check_mode:
-            regrades.predict(catalogue)
-    for item in regrades.changes if not module.check_mode else ():
-        try:
-            # The balance is left for the API to read again: a refusal after the pre-check means it has changed.
-            item.after = api.regrade(item.id, item.wanted, cost=item.cost)
-        except ApiError as error:
-            regrades.stop(item)
-            message, extra = regrades.write_failure(item, error)
-            module.fail_json(msg=message, error=error.to_dict(), **extra)
-        item.outcome = 'done'
-    return regrades.result(diff=module._diff)
+            plan.predict(changes, catalogue)
+
+    def send(item, _write):
+        # The balance is left for the API to read again: a refusal after the pre-check means it has changed.
+        item.service = api.regrade(item.service_id, item.target, cost=item.plan_fields['credits'])
+
+    def failure_keys(_item, error):
+        return dict(credits_cost=total, credits_balance_before=balance) if isinstance(error, InsufficientCredits) else {}
+
+    changes.apply(send, module.check_mode, failure_keys=failure_keys)
+    return plan.result(changes, balance, total, module._diff)
 
 
 def main():
-    argument_spec = partner_argument_spec()
-    argument_spec.update(
-        live_service_id=dict(type='int'),
-        product=dict(type='str', choices=PRODUCTS),
-        whmcs_service_id=dict(type='str'),
-        client_id=dict(type='int'),
-        tariff_service_name=dict(type='str'),
-        services=dict(type='list', elements='dict', options=dict(live_service_id=dict(type='int', required=True),
-                                                                 tariff_service_name=dict(type='str', required=True))),
-        credit_check=dict(type='bool', default=True),
-        cost_model=dict(type='str', default='difference', choices=COST_MODELS),
-    )
     module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('live_service_id', 'product'), ('live_service_id', 'whmcs_service_id'), ('live_service_id', 'client_id')]
-        + [('services', option) for option in SINGLE_OPTIONS],
+        argument_spec=regrade_argument_spec(),
+        mutually_exclusive=REGRADE_EXCLUSIVE,
         required_one_of=[('live_service_id', 'product', 'services')],
         supports_check_mode=True,
     )
-    params = module.params
-    # Everything that can be refused without asking the API is refused before the first request.
-    problem = option_problem(params)
-    if problem:
-        module.fail_json(msg=problem)
-    api = PartnerApi.from_module(module)
-    if params['services'] is not None:
-        regrades = RegradeList(params['services'], read_services(module, api, params['services']) if params['services'] else {})
-    else:
-        try:
-            service = find_live_service(module, api)
-        except ApiError as error:
-            module.fail_json(msg='reading the live service failed: %s. Nothing was changed.' % error, error=error.to_dict())
-        wanted = [{'live_service_id': service['id'], 'tariff_service_name': params['tariff_service_name']}]
-        regrades = RegradeList(wanted, {service['id']: service}, single=True)
-    module.exit_json(**converge(module, api, regrades))
+    run(module, regrade_problems, PartnerApi, converge)
 
 
 if __name__ == '__main__':

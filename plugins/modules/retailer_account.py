@@ -153,11 +153,19 @@ account:
     ValidTo: "2025-05-01 00:00:00Z"
 writes_done:
   description:
-    - When a write failed after earlier writes of the same task succeeded, what those earlier writes did.
+    - On a failure, what each write of the task that was applied did, in the order they were sent; empty when nothing was written.
   returned: failure
   type: list
   elements: str
   sample: [enabled the account 23054]
+applied:
+  description:
+    - When a write failed, whether it took effect; V(false) when the vendor refused it or it never left this host, V(true)
+      when a read-back showed it applied (or when every write was applied and only reading the result back failed),
+      V(null) when nobody can tell.
+  returned: failure of a write
+  type: bool
+  sample: false
 profile_change:
   description:
     - V(none) when the profile did not have to change, V(done) when it was changed and applied (or would be, in check mode),
@@ -168,8 +176,9 @@ profile_change:
 plan:
   description:
     - A stable summary of what the task did (or would do in check mode), for reports and callback plugins.
-    - On a failure after the account was read, what the task tried to do; C(after) then holds the requested
-      C(state) and C(profile) when the profile could not be resolved.
+    - On a failure after the account was read, what the task tried to do, with C(outcome) (V(done), V(unchanged),
+      V(failed) or V(not_attempted)) and C(failed); C(after) then holds the requested C(state) and C(profile) when the
+      profile could not be resolved.
   returned: success, and failure once the account was read
   type: dict
   contains:
@@ -220,15 +229,12 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import account_identity_problem, retailer_account_argument_spec
-from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
-from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_write, planned_writes, predicted_status
-from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import (
-    ResolveError,
-    account_summary,
-    resolve_profile,
-)
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, summary_of
+from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_module_spec, option_problems
+from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
 
 MAX_POLL_INTERVAL = 30
 
@@ -241,119 +247,62 @@ def wanted_profile_id(api, current_profile_id, profile):
     # An id equal to the current profile needs no lookup: a no-op costs no extra request.
     if profile.isdigit() and current_profile_id is not None and int(profile) == current_profile_id:
         return current_profile_id
-    return int(resolve_profile(api.profiles(), profile)['Id'])
+    return int(resolve_profile(api.profiles(), profile).id)
 
 
-def converge(module, api, account_id, external_user_id, done, attempted):
-    """Read the account, write the difference (unless in check mode) and return the module result.
+def wanted_state(api, account_id, before, params):
+    """The state and profile id the account must have; until the profile is resolved a refusal reports what was asked."""
+    if params['state'] == 'absent':
+        return dict(ABSENT)
+    asked = plan.account_changes(account_id, before, {'state': params['state'], 'profile': params['profile']})
+    try:
+        profile_id = asked.read('reading the profiles', wanted_profile_id, api, before['profile_id'], params['profile'])
+    except ResolveError as error:
+        asked.refuse('%s. Nothing was changed.' % error.message)
+    return {'state': params['state'], 'profile_id': profile_id}
 
-    ``done`` collects a description of every write that succeeded and ``attempted`` receives the
-    plan, so that a failure can say what was tried and what was already done.
-    """
-    wanted_state = module.params['state']
-    status = api.account_status(account_id, external_user_id)
-    before = account_summary(status)
-    if status is None and wanted_state != 'absent':
-        module.fail_json(msg='the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
 
-    # Until the profile is resolved, a failure can only report what was asked for.
-    attempted.update(resource='retailer_account/%s' % account_id, action='update', before=before,
-                     after={'state': wanted_state, 'profile': module.params['profile']})
-    if wanted_state == 'absent':
-        after = account_summary(None)
-    else:
-        after = {'state': wanted_state, 'profile_id': wanted_profile_id(api, before['profile_id'], module.params['profile'])}
-    writes = planned_writes(before, after)
-
-    plan = {
-        'resource': 'retailer_account/%s' % account_id,
-        'action': 'delete' if 'delete' in writes else ('update' if writes else 'none'),
-        'before': before,
-        'after': after,
-    }
-    attempted.update(plan)
-
-    profile_change = 'none'
+def converge(module, api):
+    params = module.params
+    account_id, external_user_id = params['account_id'], params['external_user_id'].strip()
+    status = read('reading the account', api.account_status, account_id, external_user_id)
+    before = summary_of(status)
+    if status is None and params['state'] != 'absent':
+        raise Refusal('the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
+    after = wanted_state(api, account_id, before, params)
+    changes = plan.account_changes(account_id, before, after)
+    writes = [write.name for write in changes.writes()]
+    seen = {'profile_change': 'none', 'answer': None, 'account': None}
     if 'profile' in writes:
-        profile_change = 'done' if module.params['wait'] else 'started'
+        seen['profile_change'] = 'done' if params['wait'] else 'started'
 
-    account = {} if status is None else status
-    if writes and module.check_mode:
-        account = predicted_status(status, after)
-    elif writes:
-        validity = {}
-        for write in writes:
-            attempted['writing'] = write
-            if write == 'delete':
-                api.delete_account(account_id, external_user_id)
-            elif write in ('enable', 'disable'):
-                answer = api.set_account_enabled(account_id, external_user_id, write == 'enable') or {}
-                validity = dict((key, answer[key]) for key in ('ValidFrom', 'ValidTo') if key in answer)
-            else:
-                profile_change = api.change_profile(
-                    account_id, external_user_id, after['profile_id'], wait=module.params['wait'],
-                    timeout=module.params['wait_timeout'], poll_interval=module.params['poll_interval'],
-                    max_poll_interval=MAX_POLL_INTERVAL)
-            done.append(describe_write(write, account_id, after))
+    def send(_item, write):
+        if write.name == 'delete':
+            api.delete_account(account_id, external_user_id)
+        elif write.name == 'profile':
+            seen['profile_change'] = api.change_profile(
+                account_id, external_user_id, after['profile_id'], wait=params['wait'], timeout=params['wait_timeout'],
+                poll_interval=params['poll_interval'], max_poll_interval=MAX_POLL_INTERVAL)
+        else:
+            seen['answer'] = api.set_account_enabled(account_id, external_user_id, write.name == 'enable')
+
+    def settle():
         if 'profile' in writes:
             # MailUp re-shapes the packs to the new profile (and a started job may not be applied yet): only it can tell.
-            account = api.account_status(account_id, external_user_id) or {}
-        else:
-            # An enable, disable or delete is fully described by the request and its answer: no read is needed.
-            account = dict(predicted_status(status, after), **validity)
+            seen['account'] = api.account_status(account_id, external_user_id)
 
-    result = dict(
-        changed=bool(writes),
-        account=account,
-        profile_change=profile_change,
-        plan=plan,
-    )
-    if module._diff:
-        result['diff'] = {'before': before, 'after': after}
-    return result
-
-
-def failure_details(attempted):
-    # The plan is known once the account was read; before that there is nothing to report.
-    plan = dict((key, value) for key, value in attempted.items() if key != 'writing')
-    return {'plan': plan} if plan else {}
+    changes.apply(send, module.check_mode, advice='read the account before retrying', settle=settle)
+    if 'profile' in writes and not module.check_mode:
+        account = seen['account'].as_result() if seen['account'] is not None else {}
+    else:
+        # An enable, disable or delete is fully described by the request and its answer: no read is needed.
+        account = plan.predicted(status, after, seen['answer'])
+    return changes.result(diff=module._diff, account=account, profile_change=seen['profile_change'])
 
 
 def main():
-    argument_spec = retailer_account_argument_spec()
-    argument_spec.update(
-        state=dict(type='str', default='enabled', choices=['enabled', 'disabled', 'absent']),
-        profile=dict(type='str'),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=300),
-        poll_interval=dict(type='float', default=5),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    problem = account_identity_problem(module.params)
-    if problem:
-        module.fail_json(msg=problem)
-    account_id, external_user_id = module.params['account_id'], module.params['external_user_id'].strip()
-    if module.params['profile'] is not None and not module.params['profile'].strip():
-        module.fail_json(msg='profile must be a profile id or name, not an empty string; omit it to keep the current profile')
-    if module.params['wait_timeout'] < 0 or module.params['poll_interval'] <= 0:
-        module.fail_json(msg='wait_timeout must be 0 or more and poll_interval more than 0')
-
-    api = RetailerApi.from_module(module)
-    done, attempted = [], {}
-    try:
-        module.exit_json(**converge(module, api, account_id, external_user_id, done, attempted))
-    except ResolveError as error:
-        module.fail_json(msg='%s; nothing was changed' % error, **failure_details(attempted))
-    except ApiError as error:
-        if done:
-            outcome = 'writes already done before this failure: %s' % ', '.join(done)
-        elif 'writing' not in attempted or error.applied is False:
-            # Either only reads had been sent, or the write was refused before it was applied.
-            outcome = 'nothing was changed'
-        else:
-            outcome = 'the write may or may not have been applied; read the account before retrying'
-        module.fail_json(msg='%s; %s' % (error, outcome), error=error.to_dict(), writes_done=done, **failure_details(attempted))
+    module = AnsibleModule(argument_spec=account_module_spec(), supports_check_mode=True)
+    run(module, option_problems, RetailerApi, converge)
 
 
 if __name__ == '__main__':

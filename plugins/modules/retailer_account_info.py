@@ -88,18 +88,16 @@ account:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import account_identity_problem, retailer_account_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
-from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import account_summary
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import summary_of
+from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_argument_spec, option_problems
 
 
 def main():
-    module = AnsibleModule(argument_spec=retailer_account_argument_spec(), supports_check_mode=True)
-
-    problem = account_identity_problem(module.params)
-    if problem:
-        module.fail_json(msg=problem)
+    module = AnsibleModule(argument_spec=account_argument_spec(), supports_check_mode=True)
+    fail_on_problems(module, option_problems(module.params))
     account_id, external_user_id = module.params['account_id'], module.params['external_user_id'].strip()
 
     api = RetailerApi.from_module(module)
@@ -108,9 +106,9 @@ def main():
     except ApiError as error:
         module.fail_json(msg='reading the account %s failed: %s' % (account_id, error), error=error.to_dict())
 
-    summary = account_summary(status)
+    summary = summary_of(status)
     module.exit_json(changed=False, exists=status is not None, state=summary['state'],
-                     profile_id=summary['profile_id'], account=status or {})
+                     profile_id=summary['profile_id'], account=status.as_result() if status else {})
 
 
 if __name__ == '__main__':

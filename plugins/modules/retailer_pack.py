@@ -65,7 +65,7 @@ options:
       - Not idempotent; prefer O(quantity) unless you really mean to add on every run.
       - If the connection fails after the request was sent, the request is B(not) sent again. The module reads the account
         status back instead; when it shows the change applied once, the task succeeds (changed, with a warning); when it
-        shows nothing applied, the task fails saying nothing was added; when it cannot tell, the task fails saying the change
+        shows nothing applied, the task fails saying it was not applied; when it cannot tell, the task fails saying the change
         may have been applied and that you should check the account before running the task again.
     type: int
   packs:
@@ -75,7 +75,7 @@ options:
         options of the same names. A pack may appear only once.
       - Reads one token, one C(GET Account/{id}/Status) and, when needed, the profile's packs once; checks every item against its
         pack's C(Min) and C(Max) before the first write (a refusal names every item outside its range and changes nothing); then
-        sends one POST per change, in list order, and reads the status back once.
+        sends one POST per change, in list order.
       - If a POST fails, the module stops there and the message says which packs were set, which failed and which were not
         attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
     type: list
@@ -200,7 +200,8 @@ vendor_result:
 plan:
   description:
     - A stable summary of what the task did (or would do in check mode), for reports and callback plugins.
-  returned: success, without O(packs)
+    - On a failure after the pack was found, what the task tried to do, with C(outcome) and C(failed) as each item of RV(plans).
+  returned: without O(packs), on success and on a failure after the pack was found
   type: dict
   contains:
     resource: {description: "C(retailer_pack/<account id>/<pack id>).", type: str, returned: always, sample: retailer_pack/23055/534}
@@ -211,18 +212,43 @@ plan:
 plans:
   description:
     - With O(packs), one RV(plan) per item, in list order.
-    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted)) and C(failed)
-      (V(false) for what was done or already right).
+    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted), the last for every
+      change when the task was refused before its first write) and C(failed) (V(false) for what was done or already right).
   returned: with O(packs), on success and on a failure after the account was read
   type: list
   elements: dict
   sample: [{resource: retailer_pack/23055/534, action: set, before: {quantity: 3}, after: {quantity: 5}}]
 refused:
-  description: With O(packs), every item whose wanted total is outside its pack's C(Min)..C(Max), with the limits.
-  returned: failure, when an item of the list is outside its limits
+  description: Every item whose wanted total is outside its pack's C(Min)..C(Max), with the limits.
+  returned: failure, when a wanted total is outside its limits
   type: list
   elements: dict
   sample: [{pack_id: 538, min: 0, max: 1, wanted: 4}]
+writes_done:
+  description:
+    - On a failure, what each write of the task that was applied did, in the order they were sent; empty when nothing was written.
+  returned: failure
+  type: list
+  elements: str
+  sample: [set pack 534 Extra 1,000 emails of the account 23055 (3 -> 6)]
+applied:
+  description:
+    - When a write failed, whether it took effect; V(false) when the vendor refused it or it never left this host, V(true)
+      when a read-back showed it applied (or when every write was applied and only reading the result back failed),
+      V(null) when nobody can tell.
+  returned: failure of a write
+  type: bool
+  sample: false
+allowed_min:
+  description: Without O(packs), the smallest total the pack's profile allows, when the wanted total is outside the limits.
+  returned: failure, when the wanted total is outside the limits
+  type: int
+  sample: 0
+allowed_max:
+  description: Without O(packs), the largest total the pack's profile allows, when the wanted total is outside the limits.
+  returned: failure, when the wanted total is outside the limits
+  type: int
+  sample: 1
 diff:
   description:
     - The pack id and its quantity before and after the run.
@@ -237,136 +263,63 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import account_identity_problem, retailer_account_argument_spec
-from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackList, item_problems, refused_result, verdict
+from ansible_collections.channel.partner.plugins.module_utils._argspec import wanted_item
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
+from ansible_collections.channel.partner.plugins.module_utils import _pack_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import AmbiguousWrite, PackRefused, RetailerApi
-from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError
-
-SINGLE_OPTIONS = ('pack_id', 'pack_name', 'quantity', 'increment')
-
-
-def ambiguous_outcome(module, error, increment):
-    """Decide what an incremental POST whose answer was lost means.
-
-    The POST is never sent again (that could apply the increment twice); module_utils
-    read the account status back and set ``applied`` from what it shows.
-    """
-    if error.applied is True:
-        # The packs are there exactly once: the task did its job, the user only needs to know the answer was lost.
-        module.warn('the connection failed after the incremental request (%+d) was sent; the account status read back shows '
-                    'it applied once, and it was not sent again' % increment)
-        return
-    if error.applied is False:
-        module.fail_json(msg='%s. Nothing was added or removed.' % error, error=error.to_dict(), applied=False)
-    module.fail_json(msg='%s. The change may have been applied: check the account (for example with quantity instead of '
-                         'increment) before running an increment again.' % error, error=error.to_dict(), applied=None)
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import business_result
+from ansible_collections.channel.partner.plugins.module_utils._retailer_options import (
+    PACK_EXCLUSIVE,
+    PACK_ITEM,
+    PACK_REQUIRED_ONE_OF,
+    pack_module_spec,
+    pack_problems,
+)
 
 
-def stop_at(module, packs, change, error):
-    """Fail after the first failed POST, saying which packs were set and which were not."""
-    packs.stop(change)
-    extra = {'vendor_result': refused_result(error)} if isinstance(error, PackRefused) else {}
-    if packs.single:
-        module.fail_json(msg='the pack change %s of the account %s failed: %s; %s' % (change.describe(), packs.account_id, error, verdict(error)),
-                         error=error.to_dict(), plan=packs.plans()[0], **extra)
-    module.fail_json(msg=packs.failure_message(change, error, verdict(error)), error=error.to_dict(), plans=packs.plans(with_outcome=True),
-                     changed=any(other.outcome == 'done' for other in packs.changes), **extra)
+def converge(module, api):
+    params = module.params
+    account_id, external_user_id = params['account_id'], params['external_user_id'].strip()
+    single = params['packs'] is None
+    wanted = [wanted_item(params, PACK_ITEM)] if single else params['packs']
 
-
-def send(module, api, account_id, external_user_id, packs):
-    """One POST per change, in list order; a list stops at the first failure."""
-    for change in packs.changes:
-        if not change.must_write:
-            continue
-        try:
-            if change.increment is None:
-                api.add_pack(account_id, external_user_id, change.pack_id, change.quantity_after, work_mode='absolute')
-            else:
-                api.add_pack(account_id, external_user_id, change.pack_id, change.increment, work_mode='incremental',
-                             quantity_before=change.quantity_before)
-        except AmbiguousWrite as error:
-            if not packs.single and error.applied is not True:
-                stop_at(module, packs, change, error)
-            ambiguous_outcome(module, error, change.increment)
-        except ApiError as error:
-            if packs.single and isinstance(error, PackRefused):
-                raise
-            stop_at(module, packs, change, error)
-        change.outcome = 'done'
-
-
-def converge(module, api, account_id, external_user_id, packs):
-    """Read the account (and the profile's packs when needed), check every item, write the differences and return the result."""
-    status = api.account_status(account_id, external_user_id)
+    status = read('reading the account', api.account_status, account_id, external_user_id)
     if status is None:
-        module.fail_json(msg='the account %s does not exist (the API answered 404)' % account_id)
-    profile_id = status.get('IdProfile')
-    profile_packs = api.profile_packs(profile_id) if packs.needs_profile_packs(status) else None
-    packs.resolve(status, profile_packs, profile_id)
-    refusal = packs.limit_refusal(profile_id)
-    if refusal:
-        packs.stop()
-        module.fail_json(msg=refusal[0], **dict(refusal[1], **({} if packs.single else {'plans': packs.plans(with_outcome=True)})))
+        raise Refusal('the account %s does not exist (the API answered 404); nothing was changed.' % account_id)
+    profile_packs = None
+    if plan.needs_profile_packs(wanted, status):
+        profile_packs = read('reading the packs of the profile %s' % status.profile_id, api.profile_packs, status.profile_id)
+    changes = plan.pack_changes(account_id, wanted, status, profile_packs, single=single)
+    plan.refuse_limits(changes, account_id, status.profile_id)
 
-    account = status
-    if any(change.must_write for change in packs.changes):
-        if not module.check_mode:
-            send(module, api, account_id, external_user_id, packs)
-        # A real run got here only if MailUp answered Code 0 to every change (or a lost increment was read back as
-        # applied), so the totals are known and need no read-back; check mode predicts the same totals.
-        account = packs.predict(status)
-    return packs.result(account, diff=module._diff)
+    def send(change, _write):
+        try:
+            api.add_pack(account_id, external_user_id, change.pack_id, change.amount, work_mode=change.work_mode,
+                         quantity_before=change.quantity_before)
+        except AmbiguousWrite as error:
+            if error.applied is not True:
+                raise
+            # The packs are there exactly once: the task did its job, the user only needs to know the answer was lost.
+            module.warn('the connection failed after the incremental request (%+d) was sent; the account status read back shows '
+                        'it applied once, and it was not sent again' % change.increment)
+
+    def failure_keys(_change, error):
+        if isinstance(error, PackRefused):
+            return {'vendor_result': business_result(error.code, error.vendor_message, name=error.refusal)}
+        return {}
+
+    changes.apply(send, module.check_mode, failure_keys=failure_keys)
+    return plan.result(changes, plan.predicted(changes, status), module._diff)
 
 
 def main():
-    argument_spec = retailer_account_argument_spec()
-    argument_spec.update(
-        pack_id=dict(type='int'),
-        pack_name=dict(type='str'),
-        quantity=dict(type='int'),
-        increment=dict(type='int'),
-        packs=dict(type='list', elements='dict', options=dict(pack_id=dict(type='int'), pack_name=dict(type='str'),
-                                                              quantity=dict(type='int'), increment=dict(type='int')),
-                   mutually_exclusive=[('pack_id', 'pack_name'), ('quantity', 'increment')],
-                   required_one_of=[('pack_id', 'pack_name'), ('quantity', 'increment')]),
-    )
     module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('pack_id', 'pack_name'), ('quantity', 'increment')] + [('packs', option) for option in SINGLE_OPTIONS],
-        required_one_of=[('pack_id', 'pack_name', 'packs'), ('quantity', 'increment', 'packs')],
+        argument_spec=pack_module_spec(),
+        mutually_exclusive=PACK_EXCLUSIVE,
+        required_one_of=PACK_REQUIRED_ONE_OF,
         supports_check_mode=True,
     )
-
-    params = module.params
-    # Everything that can be refused without asking MailUp is refused before the first request.
-    problem = account_identity_problem(params)
-    if problem:
-        module.fail_json(msg=problem)
-    account_id, external_user_id = params['account_id'], params['external_user_id'].strip()
-    if params['packs'] is not None:
-        problems = item_problems(params['packs'])
-        if problems:
-            module.fail_json(msg='packs: %s; nothing was sent' % '; '.join(problems))
-        packs = PackList(account_id, params['packs'])
-    else:
-        wanted = dict((option, params[option]) for option in SINGLE_OPTIONS)
-        problems = item_problems([wanted], prefix='')
-        if problems:
-            module.fail_json(msg='%s; nothing was sent' % '; '.join(problems))
-        packs = PackList(account_id, [wanted], single=True)
-
-    api = RetailerApi.from_module(module)
-    try:
-        module.exit_json(**converge(module, api, account_id, external_user_id, packs))
-    except ResolveError as error:
-        module.fail_json(msg='%s; nothing was sent' % error)
-    except PackRefused as error:
-        module.fail_json(msg='MailUp refused the pack change: %s (%s)' % (error.refusal, error),
-                         error=error.to_dict(), vendor_result=refused_result(error), plan=packs.plans()[0])
-    except ApiError as error:
-        # Only reads are sent outside send(), which reports its own failures.
-        module.fail_json(msg='%s; nothing was changed' % error, error=error.to_dict())
+    run(module, pack_problems, RetailerApi, converge)
 
 
 if __name__ == '__main__':

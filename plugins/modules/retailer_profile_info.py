@@ -146,51 +146,30 @@ profiles:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import retailer_argument_spec
+from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
-
-PROFILE_KEYS = ('Id', 'Name', 'Description', 'ClientCode')
-PACK_KEYS = ('Id', 'Name', 'Min', 'Max')
+from ansible_collections.channel.partner.plugins.module_utils._retailer_options import option_problems, profile_info_spec
 
 
 def wanted_profiles(profiles, profile_id=None, name=None):
-    """The profiles the filter keeps, reduced to the documented keys."""
-    kept = []
-    for profile in profiles:
-        if profile_id is not None and str(profile.get('Id')) != str(profile_id):
-            continue
-        if name is not None and profile.get('Name') != name:
-            continue
-        kept.append(dict((key, profile.get(key)) for key in PROFILE_KEYS))
-    return kept
+    """The profiles the filter keeps."""
+    return [profile for profile in profiles
+            if (profile_id is None or str(profile.id) == str(profile_id)) and (name is None or profile.name == name)]
 
 
 def main():
-    argument_spec = retailer_argument_spec()
-    argument_spec.update(
-        id=dict(type='int'),
-        name=dict(type='str'),
-        include_packs=dict(type='bool', default=False),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('id', 'name')],
-        supports_check_mode=True,
-    )
-
-    if module.params['id'] is not None and module.params['id'] <= 0:
-        module.fail_json(msg='id must be a positive profile id, not %s' % module.params['id'])
-    if module.params['name'] is not None and not module.params['name'].strip():
-        module.fail_json(msg='name must not be empty; omit it to list every profile')
+    module = AnsibleModule(argument_spec=profile_info_spec(), mutually_exclusive=[('id', 'name')], supports_check_mode=True)
+    fail_on_problems(module, option_problems(module.params))
 
     api = RetailerApi.from_module(module)
     try:
-        profiles = wanted_profiles(api.profiles(), module.params['id'], module.params['name'])
-        if module.params['include_packs']:
-            for profile in profiles:
-                packs = api.profile_packs(profile['Id'])
-                profile['packs'] = [dict((key, pack.get(key)) for key in PACK_KEYS) for pack in packs]
+        profiles = []
+        for profile in wanted_profiles(api.profiles(), module.params['id'], module.params['name']):
+            described = profile.as_result()
+            if module.params['include_packs']:
+                described['packs'] = [pack.as_result() for pack in api.profile_packs(profile.id)]
+            profiles.append(described)
     except ApiError as error:
         module.fail_json(msg=str(error), error=error.to_dict())
 

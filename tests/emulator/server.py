@@ -1,5 +1,6 @@
 """The WSGI application (vendor dispatch, faults, request log, control endpoints) and the Emulator class."""
 
+import contextlib
 import json
 import socket
 import sys
@@ -149,6 +150,9 @@ class Application:
             return json_response(200, {'expired': True})
         if resource == 'state' and method == 'GET':
             return json_response(200, self.store.snapshot())
+        if resource == 'state' and method == 'PUT':
+            self.store.load(json.loads(request.get_data().decode('utf-8')))
+            return json_response(200, {'loaded': True})
         return json_response(404, {'error': 'unknown control endpoint %s %s' % (method, request.path)})
 
     def reset(self, fixture=None):
@@ -264,3 +268,13 @@ class Emulator:
 
     def snapshot(self):
         return self.app.store.snapshot()
+
+    def load_state(self, state):
+        self.app.store.load(state)
+
+    @contextlib.contextmanager
+    def edit_state(self):
+        """A snapshot to change in place; it becomes the emulator's state when the block ends (``PUT /_emulator/state``)."""
+        state = self.snapshot()
+        yield state
+        self.load_state(state)

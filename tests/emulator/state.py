@@ -111,6 +111,13 @@ class Store:
             self.settle_packs()
             return copy.deepcopy(self.data)
 
+    def load(self, data):
+        """Replace the vendor state with ``data`` (in the shape of a fixture or a snapshot); switches, tokens and jobs stay."""
+        if not isinstance(data, dict) or not {'partner', 'live_services', 'tariffs', 'retailer'} <= set(data):
+            raise ValueError('the state must be an object with partner, live_services, tariffs and retailer, as a snapshot is')
+        with self.lock:
+            self.data = copy.deepcopy(data)
+
     # Retailer helpers shared by the OAuth and resource handlers.
 
     def account(self, account_id):

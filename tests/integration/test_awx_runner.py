@@ -21,6 +21,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from conftest import COLLECTIONS_ROOT, REPO
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
 from playbook import run_playbook
 
 CREDENTIAL_TYPES = REPO / 'docs' / 'awx' / 'credential_types'
@@ -31,9 +32,8 @@ APIS = ('partner_api', 'retailer_api')
 ENV_PREFIXES = ('MYENGINE_', 'MAILUP_')
 
 # The inputs a user would type into the two AWX credentials to reach the emulator.
-PARTNER_INPUTS = {'partner_id': '100200', 'api_key': 'emu-partner-key-4b9d2c7e'}
-RETAILER_INPUTS = {'client_id': 'emu-client-6f21', 'client_secret': 'emu-client-secret-93ad5e',
-                   'username': 'm1234', 'password': 'emu-password-c81f0b'}
+PARTNER_INPUTS = PARTNER_LOGIN
+RETAILER_INPUTS = RETAILER_LOGIN
 EXPECTED_SECRETS = {'partner_api': {'api_key'}, 'retailer_api': {'client_secret', 'password'}}
 
 # Environment variables AWX refuses in a custom credential type's injectors

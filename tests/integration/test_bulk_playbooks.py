@@ -7,11 +7,11 @@ The pack run also has MailUp's rate limit switched on and a list of 25 changes, 
 client's pacing: no 429, never more than 5 resource requests in a second, and close to 5 a second.
 """
 
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN, account_in, profile_in
 from playbook import run_playbook
 
-PARTNER = {'partner_id': '100200', 'api_key': 'emu-partner-key-4b9d2c7e'}
-RETAILER = {'client_id': 'emu-client-6f21', 'client_secret': 'emu-client-secret-93ad5e', 'username': 'm1234',
-            'password': 'emu-password-c81f0b'}
+PARTNER = PARTNER_LOGIN
+RETAILER = RETAILER_LOGIN
 SERVICE = '/API/v1.1/Rest/RetailerService.svc/'
 
 
@@ -71,11 +71,10 @@ def test_regrade_list_check_apply_again(emulator, tmp_path):
 
 def add_packs(emu, account_id, profile_id, count, first=600):
     """Give a profile ``count`` more packs (limits 0..5) and list them on the account at 0."""
-    store = emu.app.store
-    with store.lock:
-        retailer = store.data['retailer']
-        profile = store.profile(profile_id)
-        account = store.account(account_id)
+    with emu.edit_state() as state:
+        retailer = state['retailer']
+        profile = profile_in(state, profile_id)
+        account = account_in(state, account_id)
         for pack_id in range(first, first + count):
             retailer['packs'].append({'Id': pack_id, 'Name': 'Bulk pack %d' % pack_id, 'Description': 'Pack %d for the bulk test' % pack_id})
             profile['Packs'].append({'Id': pack_id, 'Min': 0, 'Max': 5})

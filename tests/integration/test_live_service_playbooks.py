@@ -8,10 +8,11 @@ import sys
 import pytest
 
 from conftest import COLLECTIONS_ROOT
+from emulator_fixture import PARTNER_LOGIN
 from playbook import ansible_environment, module_examples, run_playbook, without_options
 
-PARTNER_ID = '100200'
-API_KEY = 'emu-partner-key-4b9d2c7e'
+PARTNER_ID = PARTNER_LOGIN['partner_id']
+API_KEY = PARTNER_LOGIN['api_key']
 CONNECTION_OPTIONS = ('api_url', 'partner_id', 'api_key', 'validate_certs', 'ca_path', 'timeout', 'allow_plain_http')
 MODULES = ('live_service_regrade', 'live_service_info')
 
@@ -106,7 +107,8 @@ def test_acceptance_sequence(emulator, tmp_path):
 
     vendor_refusal = run.task('vendor refuses for credits')
     assert run.status('vendor refuses for credits') == 'failed'
-    assert vendor_refusal['msg'].startswith('insufficient partner credits') and 'balance is 98' in vendor_refusal['msg']
+    assert vendor_refusal['msg'].startswith('could not regrade live service 1234931 from Outmail100 to Outmail25000: ')
+    assert 'insufficient partner credits' in vendor_refusal['msg'] and 'balance is 98' in vendor_refusal['msg']
     assert vendor_refusal['error']['status'] == 405
     vendor_log = partner_calls(run.task('log after vendor refusal')['json'])
     assert ('PATCH', '/live_services/1234931') in vendor_log

@@ -11,18 +11,17 @@ from pathlib import Path
 
 import jsonschema
 
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
 from playbook import run_playbook
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / 'docs' / 'plan.schema.json'
 CALLBACKS = 'record_results,channel.partner.plan'
-RETAILER_CREDENTIALS = {'client_id': 'emu-client-6f21', 'client_secret': 'emu-client-secret-93ad5e', 'username': 'm1234',
-                        'password': 'emu-password-c81f0b'}
 
 
 def connection_defaults(emu):
     return {
-        'group/channel.partner.partner_api': {'api_url': emu.partner_url, 'partner_id': '100200', 'api_key': 'emu-partner-key-4b9d2c7e'},
-        'group/channel.partner.retailer_api': dict(RETAILER_CREDENTIALS, api_url=emu.retailer_url),
+        'group/channel.partner.partner_api': dict(PARTNER_LOGIN, api_url=emu.partner_url),
+        'group/channel.partner.retailer_api': dict(RETAILER_LOGIN, api_url=emu.retailer_url),
     }
 
 
@@ -189,7 +188,9 @@ def test_markdown_and_terminal_summary_show_the_totals_a_change_board_reads(emul
                  '| tariff_service_name=Outmail5000 | 25 |',
                  '| 6 | set the packs of account 23055 (pack 534) | `retailer_pack/23055/534` | set | quantity=3 | quantity=5 | - |'):
         assert line in markdown, line
-    assert '| 1 | move the fakeMX to an outMail package (ignored) | `live_service/1234935` | regrade |' in markdown
+    # Refused before its write: the plan says the regrade was not attempted, and why.
+    assert '| 1 | move the fakeMX to an outMail package (ignored) | `live_service/1234935` | regrade (not attempted) |' in markdown
+    assert '| 2 | give account 23055 four dedicated IPs (ignored) | `retailer_pack/23055/538` | set (not attempted) |' in markdown
 
 
 def test_without_a_path_only_the_summary_is_printed_and_a_stopped_host_is_a_warning(emulator, tmp_path):

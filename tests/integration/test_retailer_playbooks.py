@@ -13,15 +13,10 @@ import sys
 import pytest
 
 from conftest import COLLECTIONS_ROOT
-from emulator_fixture import stored_account
+from emulator_fixture import RETAILER_LOGIN, stored_account
 from playbook import ansible_environment, module_examples, run_playbook, without_options
 
-CREDENTIALS = {
-    'client_id': 'emu-client-6f21',
-    'client_secret': 'emu-client-secret-93ad5e',
-    'username': 'm1234',
-    'password': 'emu-password-c81f0b',
-}
+CREDENTIALS = RETAILER_LOGIN
 CONNECTION_OPTIONS = ('api_url', 'client_id', 'client_secret', 'username', 'password', 'validate_certs', 'ca_path', 'timeout',
                       'allow_plain_http')
 MODULES = ('retailer_profile_info', 'retailer_account', 'retailer_account_info', 'retailer_pack')
@@ -170,7 +165,7 @@ def test_account_failures(emulator, tmp_path):
     failure = run.task('job failure')
     assert run.status('job failure') == 'failed', failure
     assert 'An error occurred changing the account profile.' in failure['msg']
-    assert 'writes already done before this failure: enabled the account 23054' in failure['msg']
+    assert 'Done before the failure: enabled the account 23054.' in failure['msg']
     timeout = run.task('wait timeout')
     assert run.status('wait timeout') == 'failed' and 'was requested' in timeout['msg'] and 'may still complete' in timeout['msg']
     assert run.task('no wait')['profile_change'] == 'started' and run.task('no wait')['changed'] is True
@@ -180,7 +175,7 @@ def test_account_failures(emulator, tmp_path):
     assert "unknown retailer profile 'Platinum'" in run.task('unknown profile')['msg']
     assert 'does not exist' in run.task('unknown account')['msg']
     for name in ('job failure', 'wait timeout'):
-        assert 'emu-password-c81f0b' not in str(run.task(name)) and 'emu-client-secret-93ad5e' not in str(run.task(name))
+        assert RETAILER_LOGIN['password'] not in str(run.task(name)) and RETAILER_LOGIN['client_secret'] not in str(run.task(name))
 
 
 def test_account_token_expires_during_profile_polling(emulator, tmp_path):

@@ -1,6 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The partner_audit role and its example playbook, in real ansible-playbook runs against the emulator."""
 
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
 from role_runs import AUDIT_ACCOUNTS, PLAYBOOKS, changed_tasks, entries, role_playbook, run, writes
 
 
@@ -34,7 +35,7 @@ def test_audit_example_writes_both_reports_without_writing_to_the_apis(emulator,
     assert 'Outmail25000 <span class="cost">117 cr</span>' in html
     assert html.lstrip().startswith('<!DOCTYPE html>') and html.rstrip().endswith('</html>')
     assert '<script' not in html and 'http' not in html.split('<body>')[1]
-    for secret in ('emu-password-c81f0b', 'emu-client-secret-93ad5e', 'emu-partner-key-4b9d2c7e'):
+    for secret in (RETAILER_LOGIN['password'], RETAILER_LOGIN['client_secret'], PARTNER_LOGIN['api_key']):
         assert secret not in markdown and secret not in html
 
     facts = entries(result, 'Gather the report')[0]['result']['ansible_facts']['partner_audit_report']

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import requests
 
-AUTH = ('100200', 'emu-partner-key-4b9d2c7e')
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
+
+AUTH = (PARTNER_LOGIN['partner_id'], PARTNER_LOGIN['api_key'])
 SERVICE = '/API/v1.1/Rest/RetailerService.svc/'
-CLIENT_FORM = {'grant_type': 'password', 'client_id': 'emu-client-6f21', 'client_secret': 'emu-client-secret-93ad5e',
-               'username': 'm1234', 'password': 'emu-password-c81f0b'}
+CLIENT_FORM = dict(RETAILER_LOGIN, grant_type='password')
 EMULATOR_DIR = Path(__file__).resolve().parents[2] / 'emulator'
 
 
@@ -209,7 +210,7 @@ def test_reset_restores_everything(emulator):
     regrade(emulator)
     emulator.reset()
     assert tariff(emulator) == 'Outmail500' and emulator.requests() == []
-    assert emulator.app.faults.list() == [] and emulator.app.store.config['regrade_cost_model'] == 'difference'
+    assert emulator.faults() == [] and emulator.config()['regrade_cost_model'] == 'difference'
 
 
 @pytest.mark.parametrize('entry', [[str(EMULATOR_DIR)], ['-m', 'emulator']])

@@ -3,7 +3,9 @@
 import pytest
 import requests
 
-AUTH = ('100200', 'emu-partner-key-4b9d2c7e')
+from emulator_fixture import PARTNER_LOGIN
+
+AUTH = (PARTNER_LOGIN['partner_id'], PARTNER_LOGIN['api_key'])
 
 
 def get(emulator, path, **kwargs):
@@ -27,7 +29,7 @@ def assert_error(response, status, message=None, path=None):
     return error
 
 
-@pytest.mark.parametrize('auth', [None, ('100200', 'wrong'), ('999', 'emu-partner-key-4b9d2c7e')])
+@pytest.mark.parametrize('auth', [None, (AUTH[0], 'wrong'), ('999', AUTH[1])])
 def test_bad_credentials_answer_401_with_envelope(emulator, auth):
     response = get(emulator, '/live_services/1234931', auth=auth)
     error = assert_error(response, 401, path='/api-v1/live_services/1234931')

@@ -5,9 +5,11 @@ import time
 import pytest
 import requests
 
+from emulator_fixture import RETAILER_LOGIN
+
 SERVICE = '/API/v1.1/Rest/RetailerService.svc/'
-CLIENT = ('emu-client-6f21', 'emu-client-secret-93ad5e')
-USER = {'username': 'm1234', 'password': 'emu-password-c81f0b'}
+CLIENT = (RETAILER_LOGIN['client_id'], RETAILER_LOGIN['client_secret'])
+USER = {'username': RETAILER_LOGIN['username'], 'password': RETAILER_LOGIN['password']}
 SEED_PROFILES = {
     'IsPaginated': False,
     'Items': [
@@ -80,7 +82,7 @@ def test_bad_token_requests(emulator):
     client = {'client_id': CLIENT[0], 'client_secret': CLIENT[1]}
     bad_client = dict(USER, grant_type='password', client_id=CLIENT[0], client_secret='x')
     assert_mailup_error(token_request(emulator, **bad_client), 401)
-    bad_user = dict(client, grant_type='password', username='m1234', password='nope')
+    bad_user = dict(client, grant_type='password', username=USER['username'], password='nope')
     assert_mailup_error(token_request(emulator, **bad_user), 400)
     assert_mailup_error(token_request(emulator, grant_type='magic', **client), 400)
 

@@ -13,13 +13,13 @@ from unittest import mock
 
 import pytest
 
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
 from modrun import run_module
 
 MODULE_PACKAGE = 'ansible_collections.channel.partner.plugins.modules.'
 MODULES_DIR = Path(__file__).resolve().parents[3] / 'plugins' / 'modules'
-PARTNER = {'partner_id': '100200', 'api_key': 'emu-partner-key-4b9d2c7e'}
-RETAILER = {'client_id': 'emu-client-6f21', 'client_secret': 'emu-client-secret-93ad5e',
-            'username': 'm1234', 'password': 'emu-password-c81f0b'}
+PARTNER = PARTNER_LOGIN
+RETAILER = RETAILER_LOGIN
 
 # Valid arguments (besides the connection) for each module; the first one that does not
 # conflict with the option under test is used. A module missing here starts from none.

@@ -21,11 +21,11 @@ import time
 import pytest
 
 from ansible_collections.channel.partner.plugins.module_utils._http import HttpClient
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
 from modrun import run_module
 
-PARTNER = {'partner_id': '100200', 'api_key': 'emu-partner-key-4b9d2c7e'}
-RETAILER = {'client_id': 'emu-client-6f21', 'client_secret': 'emu-client-secret-93ad5e',
-            'username': 'm1234', 'password': 'emu-password-c81f0b'}
+PARTNER = PARTNER_LOGIN
+RETAILER = RETAILER_LOGIN
 # Short, so that a hang costs little; far above what the local emulator needs to answer.
 TIMEOUT = 1.0
 HANG_SECONDS = 10

@@ -8,9 +8,10 @@ state (snapshot), never from the API, and the module must never send a write.
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from emulator_fixture import PARTNER_LOGIN
 from modrun import run_module
 
-PARTNER = {'partner_id': '100200', 'api_key': 'emu-partner-key-4b9d2c7e'}
+PARTNER = PARTNER_LOGIN
 FILTERS = ('product', 'client_id', 'whmcs_service_id')
 
 
@@ -54,9 +55,7 @@ def partner_states(draw):
 def test_property_live_service_info_reports_the_emulator_state(emulator, state, selector, pick, cost_model, check_mode):
     emulator.reset()
     emulator.configure(regrade_servicenames_format=state['format'])
-    store = emulator.app.store
-    with store.lock:
-        data = store.data
+    with emulator.edit_state() as data:
         data['partner']['partner_credits'] = state['balance']
         for index, service in enumerate(data['live_services']):
             same_product = [t['service_name'] for t in data['tariffs'] if t['product'] == service['product']]

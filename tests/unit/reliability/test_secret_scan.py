@@ -19,13 +19,14 @@ import requests
 
 import secret_scan
 from conftest import COLLECTIONS_ROOT
+from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
 from modrun import run_module
 from playbook import run_playbook
 
 TESTS = Path(secret_scan.__file__).resolve().parent
-API_KEY = 'emu-partner-key-4b9d2c7e'
-CLIENT_SECRET = 'emu-client-secret-93ad5e'
-PASSWORD = 'emu-password-c81f0b'
+API_KEY = PARTNER_LOGIN['api_key']
+CLIENT_SECRET = RETAILER_LOGIN['client_secret']
+PASSWORD = RETAILER_LOGIN['password']
 
 LEAKING_TESTS = '''
 import logging
@@ -116,9 +117,7 @@ def test_a_leaking_run_fails_and_names_each_place(tmp_path):
 
 def test_tokens_the_emulator_issues_become_secrets(emulator):
     secret_scan._install_token_recorder()
-    answer = requests.post(emulator.token_url, timeout=10, data={
-        'grant_type': 'password', 'username': 'm1234', 'password': PASSWORD,
-        'client_id': 'emu-client-6f21', 'client_secret': CLIENT_SECRET}).json()
+    answer = requests.post(emulator.token_url, timeout=10, data=dict(RETAILER_LOGIN, grant_type='password')).json()
     known = secret_scan.secrets()
     assert known[answer['access_token']] == 'an OAuth access token issued by the emulator'
     assert known[answer['refresh_token']] == 'an OAuth refresh token issued by the emulator'

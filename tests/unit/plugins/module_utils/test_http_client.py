@@ -14,9 +14,10 @@ from ansible_collections.channel.partner.plugins.module_utils._http import (
     check_base_url,
     parse_retry_after,
 )
+from emulator_fixture import PARTNER_LOGIN
 
-PARTNER_ID = '100200'
-API_KEY = 'emu-partner-key-4b9d2c7e'
+PARTNER_ID = PARTNER_LOGIN['partner_id']
+API_KEY = PARTNER_LOGIN['api_key']
 PATH = '/live_services/1234931'
 # Whatever the emulator answers once the fault is gone, the client hands it back: only retries matter here.
 ANY_ANSWER = tuple(status for status in range(200, 500) if status != 429)

@@ -10,11 +10,12 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.channel.partner.plugins.module_utils._http import HttpClient, Pacer
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
+from emulator_fixture import RETAILER_LOGIN
 
-CLIENT_ID = 'emu-client-6f21'
-CLIENT_SECRET = 'emu-client-secret-93ad5e'
-USERNAME = 'm1234'
-PASSWORD = 'emu-password-c81f0b'
+CLIENT_ID = RETAILER_LOGIN['client_id']
+CLIENT_SECRET = RETAILER_LOGIN['client_secret']
+USERNAME = RETAILER_LOGIN['username']
+PASSWORD = RETAILER_LOGIN['password']
 ACCOUNT = 23055
 EXTERNAL = 'cust-23055'
 
@@ -160,7 +161,7 @@ def test_retailer_api_paces_at_five_by_default_and_rate_limit_zero_turns_it_off(
 def status_reads(emulator, count, **options):
     api = RetailerApi(emulator.retailer_url, CLIENT_ID, CLIENT_SECRET, USERNAME, PASSWORD, **options)
     for _number in range(count):
-        assert api.account_status(ACCOUNT, EXTERNAL)['IdAccount'] == ACCOUNT
+        assert api.account_status(ACCOUNT, EXTERNAL).account_id == ACCOUNT
     return emulator.requests(api='retailer')
 
 

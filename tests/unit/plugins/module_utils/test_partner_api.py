@@ -6,16 +6,13 @@ import json
 import pytest
 
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._partner_api import (
-    InsufficientCredits,
-    PartnerApi,
-    normalize_live_service,
-    regrade_cost,
-    rison_object,
-)
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, PartnerApi
+from ansible_collections.channel.partner.plugins.module_utils._partner_model import live_service_record, rison_object
+from ansible_collections.channel.partner.plugins.module_utils._regrade_plan import regrade_cost
+from emulator_fixture import PARTNER_LOGIN
 
-PARTNER_ID = '100200'
-API_KEY = 'emu-partner-key-4b9d2c7e'
+PARTNER_ID = PARTNER_LOGIN['partner_id']
+API_KEY = PARTNER_LOGIN['api_key']
 SERVICE = 1234931
 
 
@@ -53,23 +50,25 @@ def test_csv_regrade_servicenames_become_a_list(emulator):
 
 
 def test_normalize_tolerates_variants():
-    service = normalize_live_service({'id': '7', 'client_id': '9', 'product': 'outmail', 'tariff_service_name': 'A',
-                                      'regrade_servicenames': ' B, C ,,A', 'suspended': '0', 'whmcs_service_id': 12})
+    service = live_service_record({'id': '7', 'client_id': '9', 'product': 'outmail', 'tariff_service_name': 'A',
+                                   'regrade_servicenames': ' B, C ,,A', 'suspended': '0', 'whmcs_service_id': 12})
     assert service == {'id': 7, 'client_id': 9, 'product': 'outmail', 'tariff_service_name': 'A',
                        'regrade_servicenames': ['B', 'C'], 'suspended': False, 'whmcs_service_id': '12'}
-    assert normalize_live_service({'id': 1, 'suspended': True, 'regrade_servicenames': None})['regrade_servicenames'] == []
+    assert live_service_record({'id': 1, 'suspended': True, 'regrade_servicenames': None})['regrade_servicenames'] == []
 
 
 @pytest.mark.parametrize('envelope', ['nested', 'flat'])
 def test_unknown_live_service_in_both_error_envelopes(emulator, envelope):
     emulator.configure(partner_error_envelope=envelope)
+    # Reading a service the vendor does not know is a plain answer; writing to it is an error with the vendor's words.
+    assert make_api(emulator).live_service(999) is None
     with pytest.raises(ApiError) as caught:
-        make_api(emulator).live_service(999)
+        make_api(emulator).regrade(999, 'Outmail1000')
     error = caught.value
     assert error.status == 404
     assert error.vendor_message and '999' in error.vendor_message
     assert error.vendor_code == 'Not Found'
-    assert str(error) == 'GET %s/live_services/999 failed: HTTP 404 Not Found: %s' % (emulator.partner_url, error.vendor_message)
+    assert str(error) == 'PATCH %s/live_services/999 failed: HTTP 404 Not Found: %s' % (emulator.partner_url, error.vendor_message)
     assert_no_secret(error)
 
 
@@ -81,7 +80,7 @@ def test_wrong_api_key_never_shows_a_key(emulator):
 
 
 def test_live_services_search_is_rison(emulator):
-    services = make_api(emulator).live_services({'product': 'outmail', 'client_id': 9987600})
+    services = make_api(emulator).live_services(product='outmail', client_id=9987600)
     assert [service['id'] for service in services] == [SERVICE]
     query = emulator.requests(api='partner')[-1]['query']
     assert query == {'search': "('client_id':'9987600','product':'outmail')"}

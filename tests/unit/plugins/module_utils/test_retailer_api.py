@@ -14,11 +14,12 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_api impo
     ProfileChangeTimeout,
     RetailerApi,
 )
+from emulator_fixture import RETAILER_LOGIN
 
-CLIENT_ID = 'emu-client-6f21'
-CLIENT_SECRET = 'emu-client-secret-93ad5e'
-USERNAME = 'm1234'
-PASSWORD = 'emu-password-c81f0b'
+CLIENT_ID = RETAILER_LOGIN['client_id']
+CLIENT_SECRET = RETAILER_LOGIN['client_secret']
+USERNAME = RETAILER_LOGIN['username']
+PASSWORD = RETAILER_LOGIN['password']
 ACCOUNT = 23053
 EXTERNAL = 'cust-23053'
 
@@ -77,7 +78,7 @@ def test_expired_token_is_refreshed_once_and_the_call_repeated(emulator):
     first_token = api._access_token
     emulator.expire_tokens()
     emulator.clear_requests()
-    assert api.account_status(ACCOUNT, EXTERNAL)['IdAccount'] == ACCOUNT
+    assert api.account_status(ACCOUNT, EXTERNAL).account_id == ACCOUNT
     log = emulator.requests()
     assert [(entry['api'], entry['status']) for entry in log] == [('retailer', 401), ('oauth', 200), ('retailer', 200)]
     assert api._access_token != first_token
@@ -131,8 +132,8 @@ def test_all_profiles_with_the_fewest_requests(emulator, paging_mode, page_size)
     api = make_api(emulator, page_size=page_size)
     profiles = api.profiles()
     assert len(profiles) == 47
-    assert len(set(profile['Id'] for profile in profiles)) == 47
-    assert set(profiles[0]) >= {'Id', 'Name', 'Description', 'ClientCode'}
+    assert len(set(profile.id for profile in profiles)) == 47
+    assert None not in (profiles[0].id, profiles[0].name, profiles[0].description, profiles[0].client_code)
     listed = [entry for entry in emulator.requests(api='retailer') if entry['path'].endswith('/Management/Profile')]
     assert len(listed) == math.ceil(47 / (page_size or RetailerApi.PAGE_SIZE))
     assert [entry['query']['PageNumber'] for entry in listed] == [str(number) for number in range(len(listed))]
@@ -141,8 +142,8 @@ def test_all_profiles_with_the_fewest_requests(emulator, paging_mode, page_size)
 def test_profile_packs(emulator):
     api = make_api(emulator, page_size=2)
     packs = api.profile_packs(1048)
-    assert [pack['Id'] for pack in packs][:5] == [534, 535, 536, 537, 538]
-    assert set(packs[0]) >= {'Id', 'Name', 'Description', 'Min', 'Max'}
+    assert [pack.id for pack in packs][:5] == [534, 535, 536, 537, 538]
+    assert None not in (packs[0].name, packs[0].description, packs[0].minimum, packs[0].maximum)
     with pytest.raises(ApiError) as caught:
         api.profile_packs(999999)
     assert caught.value.status == 403
@@ -152,10 +153,10 @@ def test_profile_packs(emulator):
 def test_external_user_id_header_and_account_lifecycle(emulator):
     api = make_api(emulator)
     status = api.account_status(ACCOUNT, EXTERNAL)
-    assert status['IdProfile'] == 1048 and status['Code'] == 0
-    assert api.set_account_enabled(ACCOUNT, EXTERNAL, False)['Code'] == 1
-    assert api.account_status(ACCOUNT, EXTERNAL)['Code'] == 1
-    assert api.set_account_enabled(ACCOUNT, EXTERNAL, True)['Code'] == 0
+    assert status.profile_id == 1048 and status.state == 'enabled'
+    assert api.set_account_enabled(ACCOUNT, EXTERNAL, False).enabled is False
+    assert api.account_status(ACCOUNT, EXTERNAL).state == 'disabled'
+    assert api.set_account_enabled(ACCOUNT, EXTERNAL, True).enabled is True
     put = emulator.requests(method='PUT')
     assert [entry['query'] for entry in put] == [{'Enable': 'false'}, {'Enable': 'true'}]
     with pytest.raises(ApiError) as caught:
@@ -200,7 +201,7 @@ def test_profile_change_polls_until_done_with_growing_interval(emulator, progres
     puts = [entry['status'] for entry in emulator.requests(method='PUT')]
     assert puts[0] == progress_status and puts[-1] == 200 and len(puts) >= 3
     assert real_sleeps[:3] == [1.0, 1.5, 2.0]
-    assert api.account_status(ACCOUNT, EXTERNAL)['IdProfile'] == 1047
+    assert api.account_status(ACCOUNT, EXTERNAL).profile_id == 1047
 
 
 def test_profile_change_without_wait_and_to_the_current_profile(emulator):
@@ -250,7 +251,8 @@ def test_profile_change_failure(emulator):
 
 def test_add_pack_absolute(emulator):
     api = make_api(emulator)
-    assert api.add_pack(ACCOUNT, EXTERNAL, 534, 3) == {'Code': 0, 'Description': 'Ok'}
+    answer = api.add_pack(ACCOUNT, EXTERNAL, 534, 3)
+    assert (answer.code, answer.description) == (0, 'Ok')
     posted = emulator.requests(method='POST')[-1]
     assert posted['path'].endswith('/Account/%d/Pack/534' % ACCOUNT)
 
@@ -258,7 +260,7 @@ def test_add_pack_absolute(emulator):
 def test_add_pack_absolute_is_repeated_after_a_lost_answer(emulator):
     emulator.add_fault('drop_after', route='/Pack/534', method='POST', count=1)
     api = make_api(emulator)
-    assert api.add_pack(ACCOUNT, EXTERNAL, 534, 3)['Code'] == 0
+    assert api.add_pack(ACCOUNT, EXTERNAL, 534, 3).code == 0
     assert len(emulator.requests(api='retailer', method='POST')) == 2
 
 
@@ -307,9 +309,9 @@ def test_incremental_pack_refused_by_429_is_retried(emulator):
     emulator.add_fault('status', route='/Pack/534', method='POST', count=1, status=429, retry_after=1)
     fake_time = FakeTime()
     api = make_api(emulator, fake_time=fake_time)
-    assert api.add_pack(ACCOUNT, EXTERNAL, 534, 2, work_mode='incremental', quantity_before=0)['Code'] == 0
+    assert api.add_pack(ACCOUNT, EXTERNAL, 534, 2, work_mode='incremental', quantity_before=0).code == 0
     assert fake_time.waits == [1.0]
-    assert api.account_status(ACCOUNT, EXTERNAL)['ActivePacks'][0]['Quantity'] == 2
+    assert api.account_status(ACCOUNT, EXTERNAL).quantity(534) == 2
 
 
 def test_from_module_passes_fast_settings():

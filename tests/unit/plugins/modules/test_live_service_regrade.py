@@ -147,8 +147,10 @@ def test_too_few_credits_fails_before_writing_with_cost_and_balance(emulator):
 def test_vendor_405_without_pre_check_gives_the_same_message(emulator):
     result = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail25000', credit_check=False)
     assert result['failed'] is True
-    assert result['msg'].startswith('insufficient partner credits: regrading live service 1234931 from Outmail500 to Outmail25000 costs 117')
-    assert result['error']['status'] == 405
+    assert result['msg'].startswith('could not regrade live service 1234931 from Outmail500 to Outmail25000: ')
+    assert 'insufficient partner credits: regrading live service 1234931 to Outmail25000 costs 117 credits, balance is 100' in result['msg']
+    assert result['msg'].endswith('it was not applied. Nothing was changed.')
+    assert result['error']['status'] == 405 and result['changed'] is False
     assert [entry['method'] for entry in emulator.writes()] == ['PATCH']
     assert service_state(emulator) == ('Outmail500', 100)
 
@@ -159,7 +161,8 @@ def test_vendor_405_after_a_passed_pre_check(emulator):
     emulator.configure(regrade_cost_model='full')
     result = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail1000')
     assert result['failed'] is True
-    assert result['msg'].startswith('insufficient partner credits')
+    assert result['msg'].startswith('could not regrade live service 1234931 from Outmail500 to Outmail1000: ')
+    assert 'insufficient partner credits' in result['msg'] and 'balance is 5' in result['msg']
     assert 'Nothing was changed' in result['msg']
     assert service_state(emulator) == ('Outmail500', 5)
 
@@ -167,8 +170,9 @@ def test_vendor_405_after_a_passed_pre_check(emulator):
 def test_unknown_id_fails_without_writing(emulator):
     result = regrade(emulator, live_service_id=999999, tariff_service_name='Outmail1000')
     assert result['failed'] is True
-    assert 'live service 999999 does not exist' in result['msg']
-    assert result['error']['status'] == 404
+    assert 'live service 999999 does not exist' in result['msg'] and 'nothing was changed' in result['msg']
+    # The vendor's 404 is an answer ("no such service"), not a failed request: the API class says so with None.
+    assert 'error' not in result
     assert partner_calls(emulator) == [('GET', '/live_services/999999')]
 
 

@@ -129,9 +129,10 @@ def test_a_failed_patch_stops_the_list_and_says_what_was_done(emulator):
     result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}])
     assert result['failed'] is True and result['changed'] is True
     message = result['msg']
-    assert message.startswith('regrading live service 1234936 (BackupMX10 -> BackupMX50) failed:')
-    assert 'Regraded before the failure: 1234931 (Outmail500 -> Outmail1000).' in message
-    assert 'Not attempted: 1234937 (MasterDNS25 -> MasterDNS100).' in message
+    assert message.startswith('could not regrade live service 1234936 from BackupMX10 to BackupMX50: ')
+    assert 'Done before the failure: regraded live service 1234931 from Outmail500 to Outmail1000.' in message
+    assert 'Not attempted: regrade live service 1234937 from MasterDNS25 to MasterDNS100.' in message
+    assert result['writes_done'] == ['regraded live service 1234931 from Outmail500 to Outmail1000']
     assert [(plan['resource'], plan['outcome'], plan['failed']) for plan in result['plans']] == [
         ('live_service/1234931', 'done', False), ('live_service/1234936', 'failed', True),
         ('live_service/1234937', 'not_attempted', True), ('live_service/1234932', 'unchanged', False)]
@@ -145,9 +146,9 @@ def test_without_credit_check_the_vendor_refusal_stops_the_list(emulator):
     set_partner_state(emulator, credits=10)
     result = regrade(emulator, THREE, credit_check=False)
     assert result['failed'] is True
-    assert result['msg'].startswith('regrading live service 1234936 (BackupMX10 -> BackupMX50) failed: ')
+    assert result['msg'].startswith('could not regrade live service 1234936 from BackupMX10 to BackupMX50: ')
     assert 'insufficient partner credits: regrading live service 1234936 to BackupMX50 costs 16 credits, balance is 8' in result['msg']
-    assert 'it was not changed' in result['msg'] and 'Regraded before the failure: 1234931' in result['msg']
+    assert 'it was not applied' in result['msg'] and 'Done before the failure: regraded live service 1234931' in result['msg']
     assert result['error']['status'] == 405
     assert balance(emulator) == 8
 

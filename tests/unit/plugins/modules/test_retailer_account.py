@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator.retailer import RetailerApi as EmulatedRetailer
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, account_in, profile_in, retailer_account_args, stored_account
 from modrun import run_module
-from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args, stored_account
 
 SECRETS = (RETAILER_LOGIN['client_secret'], RETAILER_LOGIN['password'])
 PROFILES = {1046: 'Trial', 1047: 'Economy', 1048: 'Premium'}
@@ -23,13 +23,12 @@ def retailer_requests(emu):
 
 def set_start(emu, account_id, code, profile_id):
     """Put an account in a start state directly in the emulator's store (not through the module under test)."""
-    store = emu.app.store
-    with store.lock:
-        entry = store.account(account_id)
+    with emu.edit_state() as state:
+        entry = account_in(state, account_id)
         entry['Code'] = code
         if entry['IdProfile'] != profile_id:
             # The emulator's own profile switch keeps ActivePacks consistent with the profile.
-            EmulatedRetailer.apply_profile(entry, store.profile(profile_id))
+            EmulatedRetailer.apply_profile(entry, profile_in(state, profile_id))
 
 
 def test_noop_costs_one_token_and_one_status_read(emulator):
@@ -114,9 +113,8 @@ def test_unknown_profile_name_fails_listing_the_profiles(emulator):
 
 
 def test_ambiguous_profile_name_fails(emulator):
-    store = emulator.app.store
-    with store.lock:
-        store.data['retailer']['profiles'][0]['Name'] = 'Economy'
+    with emulator.edit_state() as state:
+        state['retailer']['profiles'][0]['Name'] = 'Economy'
     result = run_module('retailer_account', account(emulator, 23054, profile='Economy'))
     assert result['failed'] is True
     assert 'ambiguous' in result['msg'] and '1046' in result['msg'] and '1047' in result['msg']
@@ -150,7 +148,7 @@ def test_failed_job_reports_vendor_words_and_earlier_writes(emulator):
     result = run_module('retailer_account', account(emulator, 23054, profile='1047'))
     assert result['failed'] is True
     assert 'An error occurred changing the account profile.' in result['msg']
-    assert 'writes already done before this failure: enabled the account 23054' in result['msg']
+    assert 'Done before the failure: enabled the account 23054.' in result['msg']
     assert result['writes_done'] == ['enabled the account 23054']
 
 

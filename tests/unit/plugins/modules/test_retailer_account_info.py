@@ -4,8 +4,8 @@
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator.retailer import RetailerApi as EmulatedRetailer
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, account_in, profile_in, retailer_account_args, stored_account
 from modrun import run_module
-from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args, stored_account
 
 PROFILES = (1046, 1047, 1048)
 
@@ -60,15 +60,14 @@ def test_vendor_error_is_reported_without_secrets(emulator):
 )
 def test_what_it_reports_is_the_account_as_stored(emulator, account_id, code, profile_id, quantities, deleted):
     emulator.reset()
-    store = emulator.app.store
-    with store.lock:
-        entry = store.account(account_id)
+    with emulator.edit_state() as state:
+        entry = account_in(state, account_id)
         entry['Code'] = code
-        EmulatedRetailer.apply_profile(entry, store.profile(profile_id))
+        EmulatedRetailer.apply_profile(entry, profile_in(state, profile_id))
         for pack, quantity in zip(entry['ActivePacks'], quantities):
             pack['Quantity'] = pack['CurrentQuantity'] = quantity
         if deleted:
-            store.data['retailer']['accounts'].remove(entry)
+            state['retailer']['accounts'].remove(entry)
     emulator.clear_requests()
 
     result = info(emulator, account_id)

@@ -4,8 +4,8 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from emulator_fixture import ACCOUNTS, account_in, profile_in, retailer_account_args
 from modrun import by_pack_id, run_module
-from emulator_fixture import ACCOUNTS, retailer_account_args
 
 PACK_NAMES = {534: 'Extra 1,000 emails', 535: 'Extra 10,000 emails', 536: 'SMS 100', 537: 'Extra storage 1 GB',
               538: 'Dedicated IP', 539: 'Extra user'}
@@ -125,7 +125,10 @@ def test_vendor_codes_are_mapped_to_names(emulator, monkeypatch):
     real_packs = _retailer_api.RetailerApi.profile_packs
 
     def generous(self, profile_id):
-        return [dict(p, Max=99) for p in real_packs(self, profile_id)]
+        packs = real_packs(self, profile_id)
+        for pack in packs:
+            pack.maximum = 99
+        return packs
 
     monkeypatch.setattr(_retailer_api.RetailerApi, 'profile_packs', generous)
     result = run_module('retailer_pack', pack_args(emulator, pack_id=538, quantity=5))
@@ -149,7 +152,7 @@ def test_incremental_drop_before_write_is_reported_not_applied(emulator):
     emulator.add_fault('drop_before', route='Account/23055/Pack/537', method='POST', count=1)
     result = run_module('retailer_pack', pack_args(emulator, pack_id=537, increment=1))
     assert result['failed'] is True
-    assert 'nothing was added' in result['msg'].lower()
+    assert 'it was not applied. nothing was changed.' in result['msg'].lower() and result['applied'] is False
     assert quantity_of(emulator, 23055, 537) == 0
     assert len(emulator.writes()) == 1
 
@@ -168,11 +171,10 @@ def scenarios(draw):
 def test_property_reaches_wanted_total_and_check_mode_predicts(emulator, scenario, by_name, use_increment, foreign_pack):
     account_id, profile_id, data = scenario
     emulator.reset()
-    store = emulator.app.store
-    with store.lock:
-        profile = store.profile(profile_id)
+    with emulator.edit_state() as state:
+        profile = profile_in(state, profile_id)
         limits = dict((p['Id'], (p['Min'], p['Max'])) for p in profile['Packs'])
-        entry = store.account(account_id)
+        entry = account_in(state, account_id)
         entry['IdProfile'] = profile_id
         entry['ActivePacks'] = []
         for pack_id, (low, high) in sorted(limits.items()):

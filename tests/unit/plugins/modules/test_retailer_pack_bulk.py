@@ -6,8 +6,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, account_in, profile_in, retailer_account_args
 from modrun import by_pack_id, run_module
-from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, retailer_account_args
 
 PACK_NAMES = {534: 'Extra 1,000 emails', 535: 'Extra 10,000 emails', 536: 'SMS 100', 537: 'Extra storage 1 GB',
               538: 'Dedicated IP', 539: 'Extra user'}
@@ -118,9 +118,9 @@ def test_a_failed_post_stops_the_list_and_says_which_packs_were_set(emulator):
     result = run(emulator, THREE + [{'pack_id': 535, 'quantity': 1}])
     assert result['failed'] is True and result['changed'] is True
     message = result['msg']
-    assert message.startswith('the pack change 536 SMS 100 (2 -> 4) of the account 23055 failed: ')
-    assert 'Set before the failure: 534 Extra 1,000 emails (3 -> 6).' in message
-    assert 'Not attempted: 537 Extra storage 1 GB (0 -> 2).' in message
+    assert message.startswith('could not set pack 536 SMS 100 of the account 23055 (2 -> 4): ')
+    assert 'Done before the failure: set pack 534 Extra 1,000 emails of the account 23055 (3 -> 6).' in message
+    assert 'Not attempted: add 2 to pack 537 Extra storage 1 GB of the account 23055 (0 -> 2).' in message
     assert [(plan['resource'], plan['outcome'], plan['failed']) for plan in result['plans']] == [
         ('retailer_pack/23055/534', 'done', False), ('retailer_pack/23055/536', 'failed', True),
         ('retailer_pack/23055/537', 'not_attempted', True), ('retailer_pack/23055/535', 'unchanged', False)]
@@ -131,7 +131,7 @@ def test_a_lost_increment_is_not_sent_again_and_stops_the_list(emulator):
     emulator.add_fault('drop_before', route='Account/23055/Pack/537$', method='POST', count=1)
     result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}])
     assert result['failed'] is True and result['changed'] is False
-    assert 'Set before the failure: none' in result['msg'] and 'Not attempted: 534' in result['msg']
+    assert 'Done before the failure: none' in result['msg'] and 'Not attempted: set pack 534' in result['msg']
     assert len([entry for entry in emulator.writes() if entry['path'].endswith('/Pack/537')]) == 1
     assert quantities(emulator)[537] == 0 and quantities(emulator)[534] == 3
 
@@ -183,10 +183,9 @@ def scenarios(draw):
 def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predicts(emulator, scenario):
     account_id, profile_id, data = scenario
     emulator.reset()
-    store = emulator.app.store
-    with store.lock:
-        limits = dict((pack['Id'], (pack['Min'], pack['Max'])) for pack in store.profile(profile_id)['Packs'])
-        entry = store.account(account_id)
+    with emulator.edit_state() as state:
+        limits = dict((pack['Id'], (pack['Min'], pack['Max'])) for pack in profile_in(state, profile_id)['Packs'])
+        entry = account_in(state, account_id)
         entry['IdProfile'] = profile_id
         entry['ActivePacks'] = []
         for pack_id, (low, high) in sorted(limits.items()):

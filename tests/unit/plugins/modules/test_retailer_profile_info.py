@@ -71,7 +71,7 @@ def test_check_mode_gives_the_same_answer(emulator):
 def test_bad_credentials_fail_without_the_secret(emulator):
     result = run_module('retailer_profile_info', info_args(emulator, password='wrong-password-123'))
     assert result['failed'] is True
-    assert 'wrong-password-123' not in repr(result) and 'emu-client-secret-93ad5e' not in repr(result)
+    assert 'wrong-password-123' not in repr(result) and RETAILER_LOGIN['client_secret'] not in repr(result)
 
 
 def test_expired_token_is_renewed(emulator):
@@ -102,9 +102,8 @@ def test_expired_token_is_renewed(emulator):
 def test_property_returns_exactly_the_stored_profiles(emulator, extra, paging_mode, selector, pick, include_packs, check_mode):
     emulator.reset()
     emulator.configure(paging_mode=paging_mode)
-    store = emulator.app.store
-    with store.lock:
-        profiles = store.data['retailer']['profiles']
+    with emulator.edit_state() as state:
+        profiles = state['retailer']['profiles']
         for number in range(extra):
             # Every seventh added profile reuses a name, so that a name filter can match several profiles.
             name = 'Economy' if number % 7 == 6 else 'Extra %d' % number

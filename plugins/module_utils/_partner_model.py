@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Partner API's field names, spelled here and nowhere else.
+
+What the vendor sends is read into plain records whose keys are the collection's own
+(they are also what the modules return), and what the vendor expects is written from
+them. If Prolateral renamed a field, this file is the one to change.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.channel.partner.plugins.module_utils._values import as_bool, as_int
+
+# The products whose live services the Partner API regrades.
+PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
+
+# The filters of a live service search, by the names the modules use for them.
+SEARCH_FIELDS = {'product': 'product', 'client_id': 'client_id', 'whmcs_service_id': 'whmcs_service_id'}
+
+
+def split_service_names(value):
+    """``regrade_servicenames`` as a list, whether the API sent a list or a comma-separated string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(',') if name.strip()]
+    if isinstance(value, dict):
+        value = list(value.values()) if all(isinstance(item, str) for item in value.values()) else list(value)
+    return [str(name) for name in value]
+
+
+def live_service_record(data):
+    """A live service with one type per field, whatever variant the vendor sent."""
+    whmcs = data.get('whmcs_service_id')
+    current = data.get('tariff_service_name')
+    names = [name for name in split_service_names(data.get('regrade_servicenames')) if name != current]
+    return {
+        'id': as_int(data.get('id')),
+        'client_id': as_int(data.get('client_id')),
+        'product': data.get('product'),
+        'tariff_service_name': current,
+        'regrade_servicenames': names,
+        'suspended': as_bool(data.get('suspended')),
+        'whmcs_service_id': None if whmcs in (None, '') else str(whmcs),
+    }
+
+
+def price_list(data, meta):
+    """The price of every package and the balance, from ``/live_services/service_names``."""
+    services = {}
+    for item in data or []:
+        name = item.get('service_name')
+        services[name] = {'service_name': name, 'product': item.get('product'), 'credits': item.get('credits')}
+    return {'balance': meta.get('partner_credits'), 'services': services}
+
+
+def balance_of_partner(data):
+    """The credit balance in the partner's own record (``/clients/self``)."""
+    return data.get('partner_credits') if isinstance(data, dict) else None
+
+
+def regrade_body(tariff_service_name):
+    return {'tariff_service_name': tariff_service_name}
+
+
+def success_payload(body):
+    """``(data, meta)`` of a success envelope, or None when the body is not one."""
+    if not isinstance(body, dict) or 'data' not in body:
+        return None
+    meta = body.get('meta') if isinstance(body.get('meta'), dict) else {}
+    if meta.get('success') is False:
+        return None
+    return body['data'], meta
+
+
+def error_of(body):
+    """``(name, message)`` from either error envelope, ``(None, None)`` for a body that is not one.
+
+    Three of the vendor's four samples read ``{"error": {name, url, message}}``; the
+    JavaScript sample reads the same keys at the top level, so both are accepted.
+    """
+    if not isinstance(body, dict):
+        return None, None
+    error = body.get('error') if isinstance(body.get('error'), dict) else body
+    name = error.get('name')
+    message = error.get('message')
+    if name is None and message is None:
+        return None, None
+    return name, message
+
+
+def _rison_string(value):
+    # Every value is quoted, ids included, as in the vendor's search examples; Rison escapes its quote and its
+    # escape character with "!".
+    return "'%s'" % str(value).replace('!', '!!').replace("'", "!'")
+
+
+def rison_object(search):
+    """The vendor's ``search`` filter: ``('key':'value',...)``, keys ANDed by the API."""
+    return '(%s)' % ','.join('%s:%s' % (_rison_string(key), _rison_string(value)) for key, value in sorted(search.items()))
+
+
+def live_service_search(**filters):
+    """The ``search`` query value for the filters that are set (by the modules' names), or None for no filter."""
+    search = dict((SEARCH_FIELDS[name], value) for name, value in filters.items() if value is not None)
+    return rison_object(search) if search else None

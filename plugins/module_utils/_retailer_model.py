@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""MailUp's field names, spelled here and nowhere else.
+
+RetailerService answers are read into small records that the planners and modules use
+by attribute; what the modules return in MailUp's own shape (an account status, a pack
+with its limits) is rendered here too, and so are the bodies, queries and headers MailUp
+expects. If MailUp renamed a field, this file is the one to change.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.channel.partner.plugins.module_utils._values import as_int
+
+ACCOUNT_ENABLED = 0
+ACCOUNT_DISABLED = 1
+STATE_DESCRIPTIONS = {ACCOUNT_ENABLED: 'Enabled', ACCOUNT_DISABLED: 'Disabled'}
+# The state and profile of an account that does not exist, as diffs and plans show it.
+ABSENT = {'state': 'absent', 'profile_id': None}
+
+EXTERNAL_USER_ID_HEADER = 'ExternalUserId'
+
+# The vendor's names of the pack write modes.
+ABSOLUTE = 'absolute'
+INCREMENTAL = 'incremental'
+
+
+class Profile:
+    """A retailer profile of ``Management/Profile``."""
+
+    def __init__(self, item):
+        self.id = as_int(item.get('Id'))
+        self.name = item.get('Name')
+        self.description = item.get('Description')
+        self.client_code = item.get('ClientCode')
+
+    def as_result(self):
+        return {'Id': self.id, 'Name': self.name, 'Description': self.description, 'ClientCode': self.client_code}
+
+
+class ProfilePack:
+    """A pack a profile allows (``Management/Profile/{id}/Pack``), with the totals it allows."""
+
+    def __init__(self, item):
+        self.id = as_int(item.get('Id'))
+        self.name = item.get('Name')
+        self.description = item.get('Description')
+        self.minimum = item.get('Min')
+        self.maximum = item.get('Max')
+
+    def as_result(self):
+        return pack_summary(self.id, self)
+
+
+def pack_summary(pack_id, pack=None, quantity=None, **more):
+    """A pack as the modules return it, in MailUp's spelling: its id and, when the profile's packs were read,
+    its name and limits (else None); ``quantity`` as the account's total; ``more`` as the collection's own keys."""
+    summary = {'Id': pack_id, 'Name': None, 'Min': None, 'Max': None}
+    if pack is not None:
+        summary.update(Name=pack.name, Min=pack.minimum, Max=pack.maximum)
+    if quantity is not None:
+        summary['Quantity'] = quantity
+    summary.update(more)
+    return summary
+
+
+class AccountStatus:
+    """One answer of ``Account/{id}/Status``: the state, profile and packs the modules manage.
+
+    The vendor's record is kept whole, so that the modules return it as MailUp sent it
+    and a prediction changes only the fields it predicts.
+    """
+
+    def __init__(self, vendor):
+        self.vendor = vendor
+
+    @property
+    def account_id(self):
+        return as_int(self.vendor.get('IdAccount'))
+
+    @property
+    def state(self):
+        # Only Code is reliable: the vendor's Description vocabulary differs between resources.
+        return 'enabled' if as_int(self.vendor.get('Code', ACCOUNT_DISABLED)) == ACCOUNT_ENABLED else 'disabled'
+
+    @property
+    def profile_id(self):
+        profile_id = self.vendor.get('IdProfile')
+        return None if profile_id is None else int(profile_id)
+
+    def _held(self, pack_id):
+        for pack in self.vendor.get('ActivePacks') or []:
+            if str(pack.get('Id')) == str(pack_id):
+                return pack
+        return None
+
+    def lists(self, pack_id):
+        """Whether the account lists the pack in its ActivePacks."""
+        return self._held(pack_id) is not None
+
+    def quantity(self, pack_id):
+        """The requested total of a pack on the account; a pack not listed counts as 0.
+
+        ``Quantity`` (what was asked for) is used rather than ``CurrentQuantity``
+        (what has propagated so far): comparing with the latter would re-send a
+        change that is merely still propagating.
+        """
+        pack = self._held(pack_id)
+        return 0 if pack is None else int(pack.get('Quantity') or 0)
+
+    def summary(self):
+        """The managed fields of the account, as diffs and plans show them."""
+        return {'state': self.state, 'profile_id': self.profile_id}
+
+    def predicted(self, state=None, profile_id=None, totals=(), answer=None):
+        """The status once the account has ``state``, ``profile_id`` and each (pack id, total) of ``totals``;
+        ``answer`` (of an enable or disable) brings the validity dates MailUp answered with."""
+        vendor = copy.deepcopy(self.vendor)
+        if state is not None:
+            code = ACCOUNT_ENABLED if state == 'enabled' else ACCOUNT_DISABLED
+            if vendor.get('Code') != code:
+                vendor['Code'] = code
+                vendor['Description'] = STATE_DESCRIPTIONS[code]
+        if profile_id is not None:
+            vendor['IdProfile'] = profile_id
+        for pack_id, quantity in totals:
+            packs = vendor.setdefault('ActivePacks', [])
+            held = [pack for pack in packs if str(pack.get('Id')) == str(pack_id)]
+            if not held:
+                held = [{'Id': int(pack_id)}]
+                packs.append(held[0])
+            held[0]['Quantity'] = quantity
+            held[0]['CurrentQuantity'] = quantity
+        if answer is not None:
+            vendor.update(answer.validity)
+        return AccountStatus(vendor)
+
+    def as_result(self):
+        return copy.deepcopy(self.vendor)
+
+
+def summary_of(status):
+    """The managed fields of an account status, or of an account that does not exist (None)."""
+    return dict(ABSENT) if status is None else status.summary()
+
+
+class EnableAnswer:
+    """MailUp's answer to an enable or disable: ``Code`` 0 Active / 1 Deactivated, and the validity dates."""
+
+    def __init__(self, vendor):
+        vendor = vendor if isinstance(vendor, dict) else {}
+        self.enabled = as_int(vendor.get('Code')) == ACCOUNT_ENABLED
+        self.validity = dict((key, vendor[key]) for key in ('ValidFrom', 'ValidTo') if key in vendor)
+
+
+class BusinessResult:
+    """A ``{Code, Description}`` answer (a pack write); Code 0 is success."""
+
+    def __init__(self, vendor):
+        vendor = vendor if isinstance(vendor, dict) else {}
+        self.code = as_int(vendor.get('Code'))
+        self.description = vendor.get('Description')
+
+
+def business_result(code, description, **more):
+    """A business result in MailUp's shape, as the modules return a refused one (with ``more`` of their own keys)."""
+    return dict(more, Code=code, Description=description)
+
+
+def enable_query(enabled):
+    return {'Enable': 'true' if enabled else 'false'}
+
+
+def pack_write_body(quantity, work_mode):
+    return {'Quantity': quantity, 'WorkMode': work_mode}
+
+
+def page_query(page_size, page_number):
+    return {'PageSize': page_size, 'PageNumber': page_number}
+
+
+def page_of(body):
+    """``(items, total, paginated)`` of a list answer: a paginated envelope, or a bare list (all items)."""
+    if isinstance(body, list):
+        return body, len(body), False
+    total = body.get('TotalElementsCount')
+    return body.get('Items') or [], None if total is None else int(total), body.get('IsPaginated', True)
+
+
+def error_of(body):
+    """``(code, message)`` of MailUp's error object, a business result, or an OAuth2 error; ``(None, None)`` otherwise."""
+    if not isinstance(body, dict):
+        return None, None
+    if 'ErrorCode' in body or 'ErrorDescription' in body:
+        return body.get('ErrorCode'), body.get('ErrorDescription') or body.get('ErrorName')
+    if 'Code' in body or 'Description' in body:
+        return body.get('Code'), body.get('Description')
+    if isinstance(body.get('error'), str):
+        return body['error'], body.get('error_description')
+    return None, body.get('message') or body.get('Message')
+
+
+def token_form(grant, **fields):
+    """The form of an OAuth2 token request (RFC 6749): ``grant`` is password or refresh_token."""
+    return dict(fields, grant_type=grant)
+
+
+def tokens_of(body):
+    """``(access token, refresh token)`` of a token answer; the access token is None when it has none."""
+    if not isinstance(body, dict):
+        return None, None
+    return body.get('access_token') or None, body.get('refresh_token')

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The options of the Retailer API modules, and every check they get before the first request."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.channel.partner.plugins.module_utils._argspec import (
+    greater_than_zero,
+    list_problems,
+    not_negative,
+    not_zero,
+    positive_integer,
+    problems,
+    retailer_argument_spec,
+    single_form,
+    text,
+)
+
+# The two options that name a customer account (documented by the retailer_api.account doc fragment).
+ACCOUNT = dict(
+    account_id=dict(type='int', required=True),
+    external_user_id=dict(type='str', required=True),
+)
+
+# One item of the packs list of retailer_pack; the single form takes the same options.
+PACK_ITEM = dict(
+    pack_id=dict(type='int'),
+    pack_name=dict(type='str'),
+    quantity=dict(type='int'),
+    increment=dict(type='int'),
+)
+PACK_ITEM_EXCLUSIVE = [('pack_id', 'pack_name'), ('quantity', 'increment')]
+
+RULES = {
+    'account_id': positive_integer,
+    # MailUp answers 400 "Invalid ExternalUserId." to every account request without one.
+    'external_user_id': text(hint='MailUp requires the ExternalUserId header on every account request'),
+    'pack_id': positive_integer,
+    'pack_name': text(),
+    'quantity': not_negative,
+    'increment': not_zero,
+    'profile': text(hint='give a profile id or name, or omit it to keep the current profile'),
+    'wait_timeout': not_negative,
+    'poll_interval': greater_than_zero('seconds'),
+    'id': positive_integer,
+    'name': text(hint='omit it to list every profile'),
+}
+
+
+def account_argument_spec(**options):
+    """The Retailer API connection, the options that name an account, and the module's own ``options``."""
+    spec = retailer_argument_spec()
+    spec.update(ACCOUNT, **options)
+    return spec
+
+
+def account_module_spec():
+    return account_argument_spec(
+        state=dict(type='str', default='enabled', choices=['enabled', 'disabled', 'absent']),
+        profile=dict(type='str'),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=300),
+        poll_interval=dict(type='float', default=5),
+    )
+
+
+def profile_info_spec():
+    spec = retailer_argument_spec()
+    spec.update(id=dict(type='int'), name=dict(type='str'), include_packs=dict(type='bool', default=False))
+    return spec
+
+
+def pack_module_spec():
+    spec = account_argument_spec(**single_form(PACK_ITEM))
+    spec['packs'] = dict(type='list', elements='dict', options=PACK_ITEM, mutually_exclusive=PACK_ITEM_EXCLUSIVE,
+                         required_one_of=PACK_ITEM_EXCLUSIVE)
+    return spec
+
+
+PACK_EXCLUSIVE = PACK_ITEM_EXCLUSIVE + [('packs', option) for option in PACK_ITEM]
+PACK_REQUIRED_ONE_OF = [group + ('packs',) for group in PACK_ITEM_EXCLUSIVE]
+
+
+def option_problems(params):
+    """What is wrong with the task's own options (not the items of a list)."""
+    return problems(params, RULES)
+
+
+def pack_problems(params):
+    found = option_problems(params)
+    if params['packs'] is not None:
+        found += list_problems('packs', params['packs'], RULES)
+    return found
