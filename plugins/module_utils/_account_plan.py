@@ -40,10 +40,20 @@ def planned_writes(before, after):
     return writes
 
 
+def expected(write, after):
+    """What the account shows once ``write`` is applied, in the fields that write sets."""
+    if write == 'profile':
+        return {'profile_id': after.get('profile_id')}
+    if write == 'delete':
+        return dict(after)
+    return {'state': 'enabled' if write == 'enable' else 'disabled'}
+
+
 def account_changes(account_id, before, after):
     """The change set of one account (``after`` holds ``profile`` as asked until the profile is resolved)."""
     words = {'account': account_id, 'profile': after.get('profile_id')}
-    writes = [Write(name, WORDS[name][0] % words, WORDS[name][1] % words) for name in planned_writes(before, after)]
+    writes = [Write(name, WORDS[name][0] % words, WORDS[name][1] % words, expects=expected(name, after))
+              for name in planned_writes(before, after)]
     action = 'delete' if after['state'] == 'absent' else 'update'
     return ChangeSet([Item('retailer_account/%s' % account_id, before, after, action, writes=writes)], single=True)
 

@@ -22,7 +22,7 @@ import re
 import time
 import traceback
 
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -52,12 +52,12 @@ else:
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'channel.partner/%s' % COLLECTION_VERSION
 
-# Methods whose effect is the same however often they arrive; POST is not among them.
-REPEATABLE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'))
-# The server refused these before doing anything, so any method may be sent again.
-REFUSED_STATUSES = frozenset((429, 503))
-# The request may or may not have been applied: only a repeatable request is sent again.
-AMBIGUOUS_STATUSES = frozenset((500, 502, 504))
+# Methods that only read. They are sent again after a timeout, a lost connection or a 5xx; every other method is a
+# write, sent again only when the vendor provably refused it before doing anything (see refused_before_anything).
+READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+# Redirects a read follows within its own origin (a load balancer's trailing-slash fix, say); a write follows none.
+MAX_REDIRECTS = 3
 
 
 def missing_requests_message():
@@ -177,48 +177,49 @@ class HttpClient:
                 repeatable=None, auth=None, paced=True):
         """Send one logical request, retrying what is safe to retry; return an ApiResponse.
 
-        ``expected`` lists the statuses handed back to the caller; anything else
-        is retried or raised. ``repeatable`` overrides the method's own rule, for
-        a POST that is safe to repeat or a PUT that is not. ``paced=False`` leaves
-        the request out of the pacing (a call the vendor does not count).
+        ``expected`` lists the statuses handed back to the caller; anything else is retried or raised.
+        A read is retried after a timeout, a lost connection or a 5xx. A write is retried only when the
+        vendor refused it before doing anything (429, or a 503 in the vendor's own error shape) or it never
+        left this host: a timeout, a lost connection, a proxy's 5xx or an unexpected success answer leave its
+        outcome unknown (``applied`` None), and sending it again could apply it twice. ``repeatable=True``
+        marks a write that is harmless to repeat (asking for a token). ``paced=False`` leaves the request
+        out of the pacing (a call the vendor does not count).
         """
         pacer = self.pacer if paced else Pacer()
         method = method.upper()
         url = self.url_for(path)
         display_url = self._display_url(url, params)
         if repeatable is None:
-            repeatable = method in REPEATABLE_METHODS
+            repeatable = method in READ_METHODS
         attempt = 0
         while True:
             attempt += 1
             self.request_count += 1
-            error = None
             wait = None
             pacer.wait()
             try:
-                raw = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
-                                           timeout=self.timeout, verify=self.verify, auth=auth)
+                raw = self._send(method, url, display_url, attempt, params=params, json=json, data=data, headers=headers, auth=auth)
             except RequestException as exception:
-                pacer.record()
                 never_sent = _never_sent(exception)
                 error = self.error(method, display_url, message=_describe_exception(exception, self.timeout),
                                    applied=False if never_sent else None, attempts=attempt)
                 retry = _retryable_exception(exception) and (repeatable or never_sent)
             else:
-                pacer.record()
                 # The standard phrase, not the server's spelling of it (some send "NOT FOUND").
                 response = ApiResponse(raw.status_code, _reason_phrase(raw.status_code) or raw.reason,
                                        raw.headers, raw.text, raw.url)
                 if response.status in expected:
                     return response
                 error = self.error_from_response(method, display_url, response, attempt)
-                if response.status in REFUSED_STATUSES:
+                if refused_before_anything(error):
                     retry = True
                     wait = parse_retry_after(response.headers.get('Retry-After'))
                     if wait is not None:
                         wait = min(wait, self.retry_after_cap)
                 else:
-                    retry = repeatable and response.status in AMBIGUOUS_STATUSES
+                    retry = repeatable and response.status >= 500
+            finally:
+                pacer.record()
             if not retry or attempt >= self.max_attempts:
                 raise error
             if wait is None:
@@ -227,6 +228,28 @@ class HttpClient:
                 raise error.derive(message=((error.detail + '; ') if error.detail else '') + 'retry budget exhausted')
             self.slept += wait
             self.sleep(wait)
+
+    def _send(self, method, url, display_url, attempt, params=None, **options):
+        """One attempt: the requests answer, after the redirects a read may follow within its own origin.
+
+        Redirects are never left to requests: it would send a write's body, and the credentials, on to
+        wherever the Location points. A redirect this refuses is an ApiError that says the request did not
+        reach the vendor.
+        """
+        for _hop in range(MAX_REDIRECTS + 1):
+            raw = self.session.request(method, url, params=params, timeout=self.timeout, verify=self.verify,
+                                       allow_redirects=False, **options)
+            if raw.status_code not in REDIRECT_STATUSES:
+                return raw
+            target = urljoin(raw.url or url, raw.headers.get('Location') or '')
+            problem = redirect_problem(method, url, target)
+            if problem:
+                raise self.error(method, display_url, status=raw.status_code, reason=_reason_phrase(raw.status_code),
+                                 message=problem, applied=False, attempts=attempt)
+            # The Location carries the query already.
+            url, params = target, None
+        raise self.error(method, display_url, message='more than %d redirects; the request was not followed further' % MAX_REDIRECTS,
+                         applied=False, attempts=attempt)
 
     def _backoff(self, attempt):
         # Half fixed, half random: retries of parallel hosts spread out, yet each one waits a little.
@@ -241,9 +264,12 @@ class HttpClient:
                 code, message = self.error_parser(response)
             except (AttributeError, KeyError, TypeError, ValueError):
                 code, message = None, None
-        if message is None and code is None:
+        vendor_shaped = message is not None or code is not None
+        if not vendor_shaped:
             message = text_excerpt(response.text) or None
-        if status in REFUSED_STATUSES or 400 <= status < 500:
+        # A 4xx is the vendor's refusal; a 503 only when it comes in the vendor's own error shape, since a proxy's 503
+        # (Envoy on an upstream reset) can follow a request the vendor applied. Any other answer leaves it unknown.
+        if 400 <= status < 500 or (status == 503 and vendor_shaped):
             applied = False
         else:
             applied = None
@@ -311,6 +337,27 @@ class Pacer:
     def record(self):
         if self.rate is not None:
             self.stamps.append(self.clock())
+
+
+def refused_before_anything(error):
+    """Whether the vendor turned the request away before doing anything, so that any method may be sent again."""
+    return error.applied is False and error.status in (429, 503)
+
+
+def origin_of(url):
+    parts = urlsplit(url)
+    return (parts.scheme.lower(), (parts.hostname or '').lower(), parts.port or {'http': 80, 'https': 443}.get(parts.scheme.lower()))
+
+
+def redirect_problem(method, url, target):
+    """Why a redirect from ``url`` to ``target`` is not followed, or None when a read may follow it."""
+    if method not in READ_METHODS:
+        return ('the answer was a redirect to %s; a write is never sent on to another address, so it did not reach the vendor'
+                % redact_url(target))
+    if origin_of(target) != origin_of(url):
+        return ('the answer was a redirect to another origin (%s), which is not followed: requests and their credentials only '
+                'go to the origin of api_url' % redact_url(target))
+    return None
 
 
 def check_base_url(base_url, allow_plain_http=False):

@@ -9,7 +9,19 @@ A module turns what it read and what the user wants into Items (one per resource
 form is a list of one) and hands them to a ChangeSet, which sends their writes in order (or,
 in check mode, none), keeps each write's outcome, and builds from the same items the result:
 ``changed``, the ``plan`` entries, the diff, and on a failure the message that says what was
-done, what failed and what was not attempted. No HTTP here; the module's ``send`` does that.
+done, what failed, what is unknown and what was not attempted. No HTTP here; the module's
+``send`` and ``observe`` do that.
+
+The rules it keeps for every module:
+
+- A write is sent once. The HTTP client repeats one only when the vendor refused it before doing
+  anything; here a write whose answer was lost or garbled is never sent again.
+- Its outcome is ``done`` only on the vendor's consistent success answer, or when a read-back shows
+  the state an absolute write sets (sending it again would change nothing). ``failed`` (not applied)
+  only when the vendor refused it or it never left this host. Everything else is ``unknown``: the
+  read-back says what the vendor shows now, and that the lost request may still be applied later.
+- ``changed`` is true when a write was applied or may have been.
+- The advice after a failure never applies anything twice if followed as written.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -17,9 +29,17 @@ __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._outcome_words import (
+    failure_message,
+    lost_answer_settled,
+    read_back,
+)
 
-# What became of an item: nothing to write, to be written, written, failed part-way or wholly, never sent.
-UNCHANGED, PLANNED, DONE, FAILED, NOT_ATTEMPTED = 'unchanged', 'planned', 'done', 'failed', 'not_attempted'
+# What became of an item or a write: nothing to write, to be written, applied, refused (not applied),
+# perhaps applied (nobody can tell), never sent.
+UNCHANGED, PLANNED, DONE, FAILED, UNKNOWN, NOT_ATTEMPTED = 'unchanged', 'planned', 'done', 'failed', 'unknown', 'not_attempted'
+
+DEFAULT_FINISH = 'running the task again is safe: it reads the state again and writes only what still differs'
 
 
 class Refusal(Exception):
@@ -39,16 +59,22 @@ class Refusal(Exception):
 
 
 class Write:
-    """One request that changes the vendor's state: ``name`` for the module's ``send``, the words for a message.
+    """One request that changes the vendor's state.
 
-    ``advice`` is what to do when nobody can tell whether this write was applied (by default the task's).
+    ``name`` is for the module's ``send``; ``to_do`` and ``done`` are its words in a message. ``expects``
+    are the managed fields it sets (by default the item's wanted fields). An ``absolute`` write sets a
+    state, so a read-back that shows it settles a lost answer; an increment is not absolute. ``confirm``
+    asks for a read-back after a success answer the vendor gives without proof (a profile change it says
+    is done); ``send`` may set it, and may set ``expects`` to None when there is nothing to compare yet.
     """
 
-    def __init__(self, name, to_do, done, advice=None):
+    def __init__(self, name, to_do, done, expects=None, absolute=True, confirm=False):
         self.name = name
-        self.to_do = to_do      # 'regrade live service 1234931 from Outmail500 to Outmail1000'
-        self.done = done        # 'regraded live service 1234931 from Outmail500 to Outmail1000'
-        self.advice = advice
+        self.to_do = to_do
+        self.done = done
+        self.expects = expects
+        self.absolute = absolute
+        self.confirm = confirm
         self.outcome = PLANNED
 
 
@@ -66,6 +92,9 @@ class Item:
         self.wanted = wanted
         self.action = action if before != wanted else 'none'
         self.writes = list(writes) if before != wanted else []
+        for write in self.writes:
+            if write.expects is None:
+                write.expects = dict(wanted)
         self.identity = identity or {}
         self.plan_fields = plan_fields
         self.outcome = PLANNED if before != wanted else UNCHANGED
@@ -91,43 +120,33 @@ def read(what, function, *arguments, **keywords):
 
 
 class WriteFailed(Exception):
-    """A write failed (``write`` None: every write was applied, then reading the result back failed)."""
+    """A write was refused, or its outcome is unknown; the task stops there.
 
-    def __init__(self, changes, write, error, advice, extra=None):
+    ``observed`` is what a read-back showed of the item (its managed fields; None when the resource is gone),
+    ``read_error`` the failure of that read-back, ``finish`` the advice that finishes the job safely.
+    """
+
+    def __init__(self, changes, item, write, error, finish, extra=None, observed=None, read_error=None, read=False):
         super(WriteFailed, self).__init__(str(error))
-        self.changes = changes
-        self.write = write
-        self.error = error
-        self.advice = advice
-        self.extra = extra or {}
+        self.changes, self.item, self.write, self.error = changes, item, write, error
+        self.finish, self.extra = finish, extra or {}
+        self.observed, self.read_error, self.read = observed, read_error, read
 
-    def verdict(self):
-        if self.error.applied is False:
-            return 'it was not applied'
-        if self.error.applied is True:
-            return 'it was applied'
-        return 'it may or may not have been applied; %s' % ((self.write and self.write.advice) or self.advice)
+    @property
+    def unknown(self):
+        return self.write.outcome == UNKNOWN
 
     def message(self):
-        changes = self.changes
-        done = [write.done for write in changes.writes() if write.outcome == DONE]
-        if self.write is None:
-            message = '%s.' % self.error
-        else:
-            message = 'could not %s: %s; %s.' % (self.write.to_do, self.error, self.verdict())
-        if self.write is None or len(changes.writes()) > 1:
-            waiting = [write.to_do for write in changes.writes() if write.outcome == NOT_ATTEMPTED]
-            message += ' Done before the failure: %s. Not attempted: %s.' % ('; '.join(done) or 'none', '; '.join(waiting) or 'none')
-        if not done and self.error.applied is False:
-            message += ' Nothing was changed.'
-        return message
+        return failure_message(self)
 
     def result(self):
-        # Whether the failed write took effect: True, False, or None when nobody can tell. After a failed read-back
-        # (no failed write) every write was applied.
-        applied = True if self.write is None else self.error.applied
-        result = dict(self.extra, msg=self.message(), error=self.error.to_dict(), changed=self.changes.wrote, applied=applied)
-        result.update(self.changes.outcome_keys())
+        changes = self.changes
+        # Whether the failed write took effect: False when refused, None when nobody can tell.
+        result = dict(self.extra, msg=self.message(), error=self.error.to_dict(), changed=changes.wrote,
+                      applied=None if self.unknown else False)
+        if self.read:
+            result['read_back'] = self.observed
+        result.update(changes.outcome_keys())
         return result
 
 
@@ -155,10 +174,13 @@ class ChangeSet:
     def writes(self):
         return [write for item in self.items for write in item.writes]
 
+    def writes_with(self, outcome):
+        return [write for write in self.writes() if write.outcome == outcome]
+
     @property
     def wrote(self):
-        """Whether any write of this task was applied."""
-        return any(write.outcome == DONE for write in self.writes())
+        """Whether a write of this task was applied, or may have been."""
+        return any(write.outcome in (DONE, UNKNOWN) for write in self.writes())
 
     def refuse(self, message, **extra):
         """Refuse the whole task before its first write."""
@@ -172,13 +194,14 @@ class ChangeSet:
         except Refusal as refusal:
             self.refuse(refusal.message, **refusal.extra)
 
-    def apply(self, send, check_mode, advice='run the task again to see the state', settle=None, failure_keys=None):
+    def apply(self, send, check_mode, observe=None, warn=None, finish=DEFAULT_FINISH, failure_keys=None):
         """Send every write in order with ``send(item, write)``, or none in check mode.
 
-        A failed write stops the run: the writes after it are not attempted, and WriteFailed says which were done,
-        with ``advice`` for the case where nobody can tell whether the failed write was applied, and the result keys
-        ``failure_keys(item, error)`` adds. ``settle()``, when given, runs after the last write: a read-back whose
-        failure is reported with every write done.
+        ``observe(item)`` reads the item's managed fields back (None when the resource is gone): it settles a
+        write whose answer was lost and confirms a write that asks for it. A refused or unknown write stops
+        the run: the writes after it are not attempted, and WriteFailed says which were done, with ``finish``
+        (the advice that completes the job safely) and the result keys ``failure_keys(item, error)`` adds.
+        ``warn`` hears of a lost answer that the read-back settled.
         """
         if check_mode:
             self.checked = True
@@ -188,17 +211,48 @@ class ChangeSet:
                 try:
                     send(item, write)
                 except ApiError as error:
-                    write.outcome = item.outcome = FAILED
-                    self._stop()
-                    raise WriteFailed(self, write, error, advice, failure_keys(item, error) if failure_keys else None) from None
-                write.outcome = DONE
+                    self._settle(item, write, error, observe, warn, finish, failure_keys)
+                else:
+                    write.outcome = DONE
+                    if write.confirm:
+                        self._confirm(item, write, observe, finish, failure_keys)
             if item.must_change:
                 item.outcome = DONE
-        if settle is not None and self.wrote:
+
+    def _settle(self, item, write, error, observe, warn, finish, failure_keys):
+        """A write failed: refused, settled as applied by a read-back, or unknown. Returns only when it was applied."""
+        observed, read_error, was_read = None, None, False
+        if error.applied is None and observe is not None:
             try:
-                settle()
-            except ApiError as error:
-                raise WriteFailed(self, None, error, advice) from None
+                observed, was_read = observe(item), True
+            except ApiError as failure:
+                read_error = failure
+        if was_read and write.absolute and read_back(observed, write.expects) == write.expects:
+            write.outcome = DONE
+            if warn is not None:
+                warn(lost_answer_settled(write, error, observed))
+            return
+        self._fail(item, write, error, finish, failure_keys, observed, read_error, was_read)
+
+    def _confirm(self, item, write, observe, finish, failure_keys):
+        """The vendor answered a write without showing its effect: read it back, and when the write names what it
+        sets (``expects``), the read-back must show it."""
+        try:
+            observed = observe(item)
+        except ApiError as failure:
+            self._fail(item, write, ApiError(message='the vendor answered it, but reading the result back failed'), finish,
+                       failure_keys, None, failure, False)
+        if write.expects is not None and read_back(observed, write.expects) != write.expects:
+            error = ApiError(message='the vendor answered that it was done, but a read-back does not show it')
+            self._fail(item, write, error, finish, failure_keys, observed, None, True)
+
+    def _fail(self, item, write, error, finish, failure_keys, observed, read_error, was_read):
+        write.outcome = item.outcome = FAILED if error.applied is False else UNKNOWN
+        self._stop()
+        extra = failure_keys(item, error) if failure_keys else None
+        if callable(finish):
+            finish = finish(self)
+        raise WriteFailed(self, item, write, error, finish, extra, observed, read_error, was_read) from None
 
     def _stop(self):
         for item in self.items:
@@ -212,10 +266,11 @@ class ChangeSet:
         return [item.plan(with_outcome) for item in self.items]
 
     def outcome_keys(self):
-        """What a failed task returns besides its message: each item's plan with its outcome, and the writes done."""
+        """What a failed task returns besides its message: each item's plan with its outcome, and what was written."""
         plans = self.plans(with_outcome=True)
         keys = {'plan': plans[0]} if self.single and plans else {'plans': plans}
-        keys['writes_done'] = [write.done for write in self.writes() if write.outcome == DONE]
+        keys['writes_done'] = [write.done for write in self.writes_with(DONE)]
+        keys['writes_unknown'] = [write.to_do for write in self.writes_with(UNKNOWN)]
         return keys
 
     def diff(self):

@@ -18,9 +18,6 @@ from ansible_collections.channel.partner.plugins.module_utils._outcome import Ch
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSOLUTE, INCREMENTAL, pack_summary
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_pack
 
-INCREMENT_ADVICE = 'check the account (for example with quantity instead of increment) before running an increment again'
-
-
 class PackChange(Item):
     """One pack of the account: its total before the run and as wanted (a total, or the total plus an increment)."""
 
@@ -34,11 +31,16 @@ class PackChange(Item):
         if increment is None:
             write = Write('set', 'set %s' % label, 'set %s' % label)
         else:
-            verb = ('add %d to' % increment, 'added %d to' % increment) if increment > 0 else \
-                ('remove %d from' % -increment, 'removed %d from' % -increment)
-            write = Write('increment', '%s %s' % (verb[0], label), '%s %s' % (verb[1], label), advice=INCREMENT_ADVICE)
+            # An increment adds again on every arrival: a read-back can never prove that this one was applied.
+            write = Write('increment', '%s %s' % (self.verb(), label), '%s %s' % (self.verb(past=True), label), absolute=False)
         super(PackChange, self).__init__('retailer_pack/%s/%s' % (account_id, pack_id), {'quantity': before}, {'quantity': after},
                                          write.name, writes=[write], identity={'pack_id': pack_id})
+
+    def verb(self, past=False):
+        """``add 2 to`` / ``remove 1 from`` (or their past) for an increment."""
+        if self.increment > 0:
+            return '%s %d to' % ('added' if past else 'add', self.increment)
+        return '%s %d from' % ('removed' if past else 'remove', -self.increment)
 
     @property
     def quantity_before(self):
@@ -121,6 +123,31 @@ def refuse_limits(changes, account_id, profile_id):
         message = ('%d of the packs would leave the limits of the profile %s of the account %s: %s'
                    % (len(outside), profile_id, account_id, '; '.join(change.limits() for change in outside)))
     changes.refuse(message + '. Nothing was changed.', **extra)
+
+
+def finish_advice(changes):
+    """How to finish a pack task that failed part-way without adding anything twice.
+
+    Running it again is safe only without increments: an increment that was applied (or may have been) would be
+    added again. The safe way is the absolute total each pack was meant to reach: it sends nothing where the pack
+    already has it, and running it again once a lost request can no longer land corrects that one too.
+    """
+    increments = [change for change in changes.items if change.increment is not None]
+    if not increments:
+        return 'running the task again is safe: it reads the account again and writes only the totals that still differ'
+    again = [change for change in increments if change.writes and change.writes[0].outcome in ('done', 'unknown')]
+    rerun = 'do not run the increments again'
+    if again:
+        rerun = 'running the task again as it is would %s once more' % ' and '.join(
+            '%s pack %s' % (change.verb(), change.pack_id) for change in again)
+    if changes.single:
+        change = changes.items[0]
+        totals = 'pack_id: %s, quantity: %s' % (change.pack_id, change.quantity_after)
+    else:
+        totals = 'packs: [%s]' % ', '.join('{pack_id: %s, quantity: %s}' % (change.pack_id, change.quantity_after)
+                                           for change in changes.items)
+    return ('%s, so set the totals this task was meant to reach instead (%s): an absolute total sends nothing where the pack '
+            'already has it, and running it again later also corrects a lost request that is applied late' % (rerun, totals))
 
 
 def predicted(changes, status):

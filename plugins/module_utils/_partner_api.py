@@ -59,19 +59,31 @@ class PartnerApi:
 
     def live_service(self, live_service_id):
         """The live service, or None when the vendor does not know it (404: unknown, or another partner's)."""
+        path = '/live_services/%s' % live_service_id
         try:
-            data, _meta = self._data('GET', '/live_services/%s' % live_service_id)
+            data, _meta = self._data('GET', path)
         except ApiError as error:
             if error.status == 404:
                 return None
             raise
-        return model.live_service_record(data)
+        service = model.live_service_record(data)
+        if str(service['id']) != str(live_service_id):
+            # Nothing may be written on the strength of an answer about another service.
+            raise self.client.error('GET', self.client.url_for(path), status=200, applied=False,
+                                    message='the vendor answered with live service %s when asked for %s' % (service['id'], live_service_id))
+        return service
 
     def live_services(self, **filters):
-        """The partner's live services, filtered by ``product``, ``client_id`` and ``whmcs_service_id`` where given."""
+        """The partner's live services, filtered by ``product``, ``client_id`` and ``whmcs_service_id`` where given.
+
+        The vendor's ``search`` does the filtering; every record it returns is checked here too, so a server that
+        ignores the filter (or answers for something else) never puts a service in the list that does not match.
+        """
         search = model.live_service_search(**filters)
         data, _meta = self._data('GET', '/live_services', params={'search': search} if search else None)
-        return [model.live_service_record(item) for item in data or []]
+        wanted = dict((name, str(value)) for name, value in filters.items() if value is not None)
+        services = [model.live_service_record(item) for item in data or []]
+        return [service for service in services if all(str(service[name]) == value for name, value in wanted.items())]
 
     def with_targets(self, service):
         """The live service with its regrade targets: the vendor's list may leave them out, only the service itself is
@@ -90,20 +102,25 @@ class PartnerApi:
         return model.balance_of_partner(data)
 
     def regrade(self, live_service_id, tariff_service_name, balance=None, cost=None):
-        """Move a live service to another tariff; returns the live service as it is afterwards."""
+        """Move a live service to another tariff; returns the live service as the vendor answered it.
+
+        The PATCH is never sent twice unless the vendor refused it outright (see HttpClient.request): one held
+        up somewhere and applied late could move the service back after a later change, and charge again.
+        An answer that shows another service or another package is an error whose outcome is unknown.
+        """
         path = '/live_services/%s' % live_service_id
         try:
             data, _meta = self._data('PATCH', path, json=model.regrade_body(tariff_service_name))
         except ApiError as error:
             if error.status == 405:
                 raise self._insufficient_credits(error, live_service_id, tariff_service_name, balance, cost) from None
-            if error.status == 400 and error.attempts > 1:
-                # An earlier attempt whose answer was lost may have applied the regrade already.
-                current = self.live_service(live_service_id)
-                if current is not None and current['tariff_service_name'] == tariff_service_name:
-                    return current
             raise
-        return model.live_service_record(data)
+        service = model.live_service_record(data if isinstance(data, dict) else {})
+        if str(service['id']) != str(live_service_id) or service['tariff_service_name'] != tariff_service_name:
+            raise self.client.error('PATCH', self.client.url_for(path), status=200, applied=None,
+                                    message='the vendor answered the regrade to %s with live service %s on %s, which contradicts it'
+                                    % (tariff_service_name, service['id'], service['tariff_service_name']))
+        return service
 
     def _insufficient_credits(self, error, live_service_id, tariff_service_name, balance, cost):
         if balance is None:

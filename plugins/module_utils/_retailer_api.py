@@ -27,8 +27,8 @@ PACK_REFUSALS = {
 # MailUp allows 5 calls a second per token and resource; the client paces itself below that by default.
 DEFAULT_RATE_LIMIT = 5.0
 
-# Statuses after which a write may or may not have happened.
-AMBIGUOUS_STATUSES = (None, 500, 502, 504)
+# What a poll of a profile change that has started may meet and still carry on: a lost answer or a passing refusal.
+PASSING_POLL_FAILURES = (None, 429, 500, 502, 503, 504)
 
 
 class PackRefused(ApiError):
@@ -51,15 +51,6 @@ class ProfileChangeFailed(ApiError):
 
 class ProfileChangeTimeout(ApiError):
     """The profile change did not finish before the deadline; it may still finish later."""
-
-
-class AmbiguousWrite(ApiError):
-    """A write that must not be repeated lost its answer; ``applied`` says what the read-back showed."""
-
-    def to_dict(self):
-        result = super(AmbiguousWrite, self).to_dict()
-        result['applied'] = self.applied
-        return result
 
 
 def retailer_error_parser(response):
@@ -199,18 +190,16 @@ class RetailerApi:
 
     def set_account_enabled(self, account_id, external_user_id, enabled):
         """Enable or disable the account; returns MailUp's answer (an EnableAnswer)."""
-        return model.EnableAnswer(self._call_json('PUT', '/Account/%s' % account_id, external_user_id,
-                                                  params=model.enable_query(enabled)))
+        path = '/Account/%s' % account_id
+        answer = model.EnableAnswer(self._call_json('PUT', path, external_user_id, params=model.enable_query(enabled)))
+        if answer.enabled != enabled:
+            raise self.client.error('PUT', self.client.url_for(SERVICE_PATH + path), status=200, applied=None,
+                                    message='MailUp answered that the account is %s, which contradicts the request to %s it'
+                                    % ('enabled' if answer.enabled else 'disabled', 'enable' if enabled else 'disable'))
+        return answer
 
     def delete_account(self, account_id, external_user_id):
-        try:
-            self._call('DELETE', '/Account/%s' % account_id, external_user_id)
-        except ApiError as error:
-            # A repeat of a DELETE whose first answer was lost finds the account gone: that is success.
-            if error.status == 404 and error.attempts > 1:
-                return None
-            raise
-        return None
+        self._call('DELETE', '/Account/%s' % account_id, external_user_id)
 
     def change_profile(self, account_id, external_user_id, profile_id, wait=True, timeout=300, poll_interval=None,
                        max_poll_interval=None):
@@ -230,7 +219,7 @@ class RetailerApi:
                 response = self._call('PUT', path, external_user_id, expected=(200, 201, 202, 500))
             except ApiError as error:
                 # Before the job is known to exist, a failure is simply the failure of the request.
-                if not started or error.status not in AMBIGUOUS_STATUSES + (503, 429):
+                if not started or error.status not in PASSING_POLL_FAILURES:
                     raise
                 last_problem = str(error)
             else:
@@ -247,7 +236,7 @@ class RetailerApi:
             remaining = deadline - self.clock()
             if remaining <= 0:
                 message = ('the profile change of account %s to profile %s was requested but did not complete within %s '
-                           'seconds; it may still complete later: run again to check' % (account_id, profile_id, timeout))
+                           'seconds; MailUp may still complete it later' % (account_id, profile_id, timeout))
                 if last_problem:
                     message += ' (last poll: %s)' % last_problem
                 raise self.client.error('PUT', self.client.url_for(SERVICE_PATH + path), kind=ProfileChangeTimeout,
@@ -255,45 +244,24 @@ class RetailerApi:
             self.client.sleep(min(interval, remaining))
             interval = min(ceiling, interval * self.POLL_GROWTH)
 
-    def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode=model.ABSOLUTE, quantity_before=None):
-        """Set (absolute) or change (incremental) the quantity of a pack; returns MailUp's answer (a BusinessResult)."""
+    def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode=model.ABSOLUTE):
+        """Set (absolute) or change (incremental) the quantity of a pack; returns MailUp's answer (a BusinessResult).
+
+        The POST is never sent twice unless MailUp refused it outright (see HttpClient.request): an absolute
+        total held up somewhere and applied late could undo a later change, and an increment would add twice.
+        """
         path = '/Account/%s/Pack/%s' % (account_id, pack_id)
-        # Absolute sets a total, so sending it twice is harmless; incremental adds again on every arrival.
-        repeatable = work_mode == model.ABSOLUTE
         try:
-            return model.BusinessResult(self._call_json('POST', path, external_user_id, json=model.pack_write_body(quantity, work_mode),
-                                                        repeatable=repeatable))
+            answer = model.BusinessResult(self._call_json('POST', path, external_user_id, json=model.pack_write_body(quantity, work_mode)))
         except ApiError as error:
             if error.status == 403 and as_int(error.vendor_code) in PACK_REFUSALS:
                 refusal = PACK_REFUSALS[as_int(error.vendor_code)]
                 raise error.derive(PackRefused, applied=False, message='MailUp refused pack %s for account %s (%s)'
                                    % (pack_id, account_id, refusal)) from None
-            if repeatable or error.status not in AMBIGUOUS_STATUSES or error.applied is False:
-                raise
-            raise self._ambiguous_pack_write(error, account_id, external_user_id, pack_id, quantity,
-                                             quantity_before) from None
-
-    def _ambiguous_pack_write(self, error, account_id, external_user_id, pack_id, quantity, quantity_before):
-        applied = None
-        now = None
-        if quantity_before is not None:
-            try:
-                status = self.account_status(account_id, external_user_id)
-            except ApiError:
-                status = None
-            if status is not None:
-                now = status.quantity(pack_id)
-            if now == quantity_before + quantity:
-                applied = True
-            elif now == quantity_before:
-                applied = False
-        if applied is True:
-            verdict = 'it was applied (quantity %s -> %s); it was not sent again' % (quantity_before, now)
-        elif applied is False:
-            verdict = 'it was not applied (quantity still %s); it was not sent again, run again to apply it' % now
-        else:
-            verdict = ('whether it was applied is unknown%s; it was not sent again, check the account before retrying'
-                       % ('' if now is None else ' (quantity now %s)' % now))
-        message = 'the incremental change of pack %s by %s lost its answer (%s): %s' % (
-            pack_id, quantity, error.detail or 'HTTP %s' % error.status, verdict)
-        return error.derive(AmbiguousWrite, message=message, applied=applied)
+            raise
+        if answer.code != 0:
+            # A success status with a refusal in the body: which of the two is true only a read-back can tell.
+            raise self.client.error('POST', self.client.url_for(SERVICE_PATH + path), status=200, vendor_code=answer.code,
+                                    vendor_message=answer.description, applied=None,
+                                    message='MailUp answered 200 but with the business code %s, which contradicts it' % answer.code)
+        return answer

@@ -338,10 +338,17 @@ def converge(module, api):
         # The balance is left for the API to read again: a refusal after the pre-check means it has changed.
         item.service = api.regrade(item.service_id, item.target, cost=item.plan_fields['credits'])
 
+    def observe(item):
+        service = api.live_service(item.service_id)
+        if service is None:
+            return None
+        item.service = service
+        return {'tariff_service_name': service['tariff_service_name']}
+
     def failure_keys(_item, error):
         return dict(credits_cost=total, credits_balance_before=balance) if isinstance(error, InsufficientCredits) else {}
 
-    changes.apply(send, module.check_mode, failure_keys=failure_keys)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, failure_keys=failure_keys)
     return plan.result(changes, balance, total, module._diff)
 
 

@@ -283,17 +283,23 @@ def converge(module, api):
             seen['profile_change'] = api.change_profile(
                 account_id, external_user_id, after['profile_id'], wait=params['wait'], timeout=params['wait_timeout'],
                 poll_interval=params['poll_interval'], max_poll_interval=MAX_POLL_INTERVAL)
+            # MailUp re-shapes the packs to the new profile, so the account is read back after the change; a change that
+            # is only started shows nothing yet to compare.
+            write.confirm = True
+            if seen['profile_change'] == 'started':
+                write.expects = None
         else:
             seen['answer'] = api.set_account_enabled(account_id, external_user_id, write.name == 'enable')
 
-    def settle():
-        if 'profile' in writes:
-            # MailUp re-shapes the packs to the new profile (and a started job may not be applied yet): only it can tell.
-            seen['account'] = api.account_status(account_id, external_user_id)
+    def observe(_item):
+        seen['account'] = api.account_status(account_id, external_user_id)
+        return summary_of(seen['account'])
 
-    changes.apply(send, module.check_mode, advice='read the account before retrying', settle=settle)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn)
     if 'profile' in writes and not module.check_mode:
-        account = seen['account'].as_result() if seen['account'] is not None else {}
+        # Read back after the profile change, which MailUp may not have finished; a disable after it is known from its answer.
+        answer = seen['answer'] if writes[-1] == 'disable' else None
+        account = {} if seen['account'] is None else seen['account'].predicted(state=after['state'], answer=answer).as_result()
     else:
         # An enable, disable or delete is fully described by the request and its answer: no read is needed.
         account = plan.predicted(status, after, seen['answer'])

@@ -266,7 +266,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.channel.partner.plugins.module_utils._argspec import wanted_item
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils import _pack_plan as plan
-from ansible_collections.channel.partner.plugins.module_utils._retailer_api import AmbiguousWrite, PackRefused, RetailerApi
+from ansible_collections.channel.partner.plugins.module_utils._retailer_api import PackRefused, RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import business_result
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import (
     PACK_EXCLUSIVE,
@@ -293,22 +293,18 @@ def converge(module, api):
     plan.refuse_limits(changes, account_id, status.profile_id)
 
     def send(change, _write):
-        try:
-            api.add_pack(account_id, external_user_id, change.pack_id, change.amount, work_mode=change.work_mode,
-                         quantity_before=change.quantity_before)
-        except AmbiguousWrite as error:
-            if error.applied is not True:
-                raise
-            # The packs are there exactly once: the task did its job, the user only needs to know the answer was lost.
-            module.warn('the connection failed after the incremental request (%+d) was sent; the account status read back shows '
-                        'it applied once, and it was not sent again' % change.increment)
+        api.add_pack(account_id, external_user_id, change.pack_id, change.amount, work_mode=change.work_mode)
+
+    def observe(change):
+        now = api.account_status(account_id, external_user_id)
+        return None if now is None else {'quantity': now.quantity(change.pack_id)}
 
     def failure_keys(_change, error):
         if isinstance(error, PackRefused):
             return {'vendor_result': business_result(error.code, error.vendor_message, name=error.refusal)}
         return {}
 
-    changes.apply(send, module.check_mode, failure_keys=failure_keys)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice, failure_keys=failure_keys)
     return plan.result(changes, plan.predicted(changes, status), module._diff)
 
 

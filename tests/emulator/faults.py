@@ -9,15 +9,21 @@ import re
 import threading
 import time
 
-FAULT_KINDS = ('latency', 'status', 'drop_before', 'drop_after', 'html', 'hang')
+FAULT_KINDS = ('latency', 'status', 'drop_before', 'drop_after', 'html', 'hang', 'applied_answer', 'late_apply', 'redirect',
+               'contradict')
+# Kinds that let the request reach the vendor handlers (and so change the state) before they act.
+APPLYING_KINDS = ('drop_after', 'applied_answer', 'late_apply')
 STATUS_FAULTS = (429, 500, 502, 503, 504)
+# What a write may be answered with after it was applied: a proxy's bare 5xx, or a success the client does not expect.
+APPLIED_ANSWERS = (200, 201, 204, 500, 502, 503, 504)
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class Fault:
     """One registered fault; ``count`` and the random generator are consumed as it fires."""
 
     def __init__(self, fault_id, kind, route=None, method=None, count=None, probability=None, seed=None,
-                 status=None, retry_after=None, seconds=None):
+                 status=None, retry_after=None, seconds=None, location=None):
         if kind not in FAULT_KINDS:
             raise ValueError('unknown fault kind %r (expected one of %s)' % (kind, ', '.join(FAULT_KINDS)))
         if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
@@ -32,11 +38,21 @@ class Fault:
             status = 502 if status is None else status
             if not isinstance(status, int) or not 400 <= status <= 599:
                 raise ValueError('html fault status must be 400..599')
+        elif kind == 'applied_answer':
+            status = 502 if status is None else status
+            if status not in APPLIED_ANSWERS:
+                raise ValueError('applied_answer fault status must be one of %s' % ', '.join(str(s) for s in APPLIED_ANSWERS))
+        elif kind == 'redirect':
+            status = 307 if status is None else status
+            if status not in REDIRECTS:
+                raise ValueError('redirect fault status must be one of %s' % ', '.join(str(s) for s in REDIRECTS))
+            if not isinstance(location, str) or not location.startswith(('http://', 'https://')):
+                raise ValueError('a redirect fault needs location, an http:// or https:// URL')
         if kind == 'status' and status == 429 and retry_after is None:
             # A 429 without Retry-After would not look like MailUp's rate limiter.
             retry_after = 1
         if seconds is None:
-            seconds = {'hang': 60.0, 'latency': 1.0}.get(kind)
+            seconds = {'hang': 60.0, 'latency': 1.0, 'late_apply': 3.0}.get(kind)
         if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):
             raise ValueError('seconds must be a non-negative number')
         self.id = fault_id
@@ -51,6 +67,7 @@ class Fault:
         self.status = status
         self.retry_after = retry_after
         self.seconds = seconds
+        self.location = location
         self.fired = 0
 
     def matches(self, method, path):
@@ -61,7 +78,7 @@ class Fault:
     def describe(self):
         return {'id': self.id, 'kind': self.kind, 'route': self.route, 'method': self.method, 'count': self.count,
                 'probability': self.probability, 'seed': self.seed, 'status': self.status,
-                'retry_after': self.retry_after, 'seconds': self.seconds, 'fired': self.fired}
+                'retry_after': self.retry_after, 'seconds': self.seconds, 'location': self.location, 'fired': self.fired}
 
 
 class FaultRegistry:

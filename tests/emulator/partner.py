@@ -217,6 +217,28 @@ class PartnerApi:
             raise PartnerError(403, 'A service suspended by the system cannot be unsuspended through the Partner API')
         return value
 
+    # The contradict fault: a success that says something other than what was asked, with nothing applied.
+
+    def contradiction(self, request):
+        sub_path = request.path[len(PARTNER_PREFIX):].rstrip('/')
+        match = re.fullmatch(r'/live_services/(\d+)', sub_path)
+        services = self.store.data['live_services']
+        if match is None or not any(str(service['id']) == match.group(1) for service in services):
+            return ok({})
+        position = [str(service['id']) for service in services].index(match.group(1))
+        service = services[position]
+        if request.method == 'GET':
+            # Another service's record for the id asked for.
+            return ok(self.render_live_service(services[(position + 1) % len(services)]))
+        try:
+            asked = self.patch_body(request).get('tariff_service_name')
+        except PartnerError:
+            asked = None
+        others = [t['service_name'] for t in self.store.data['tariffs']
+                  if t['product'] == service['product'] and t['service_name'] not in (asked, service['tariff_service_name'])]
+        shown = dict(service, tariff_service_name=others[0] if others else service['tariff_service_name'])
+        return ok(self.render_live_service(shown))
+
     # Product records
 
     def list_products(self, request, collection):

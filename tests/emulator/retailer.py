@@ -237,6 +237,22 @@ class RetailerApi:
             held['CurrentQuantity'] = total
         return pack_result(0)
 
+    # The contradict fault: a success that says something other than what was asked, with nothing applied.
+
+    def contradiction(self, request):
+        sub_path = request.path[len(SERVICE_PREFIX) + 1:].rstrip('/')
+        if request.method == 'POST' and re.fullmatch(r'Account/\d+/Pack/[^/]+', sub_path, re.IGNORECASE):
+            return json_response(200, {'Code': 1, 'Description': PACK_RESULTS[1]})
+        match = re.fullmatch(r'Account/(\d+)', sub_path, re.IGNORECASE)
+        if request.method == 'PUT' and match:
+            account = self.store.account(match.group(1)) or {}
+            enabled = (request.args.get('Enable') or '').lower() == 'true'
+            return json_response(200, {'Code': 1 if enabled else 0, 'Description': 'Deactivated' if enabled else 'Active',
+                                       'ValidFrom': account.get('ValidFrom'), 'ValidTo': account.get('ValidTo')})
+        if request.method == 'PUT' and re.fullmatch(r'Account/\d+/Profile/[^/]+', sub_path, re.IGNORECASE):
+            return empty_response(200)
+        return json_response(200, {})
+
     # Account creation (inferred by the spec; see README)
 
     def create_account(self, request, external):

@@ -11,14 +11,16 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .common import TOKEN_PATH, api_of, json_response, vendor_error
-from .faults import FaultRegistry, RequestLog
+from .faults import APPLYING_KINDS, FaultRegistry, RequestLog
 from .oauth import OAuth
 from .partner import PartnerApi
 from .retailer import RetailerApi
 from .state import Store
 
 CONTROL_PREFIX = '/_emulator'
-FAULT_OPTIONS = ('route', 'method', 'count', 'probability', 'seed', 'status', 'retry_after', 'seconds')
+FAULT_OPTIONS = ('route', 'method', 'count', 'probability', 'seed', 'status', 'retry_after', 'seconds', 'location')
+# What a proxy in front of the vendor sends when the upstream connection breaks after the request went through (Envoy's words).
+PROXY_TEXT = 'upstream connect error or disconnect/reset before headers. reset reason: connection termination'
 HTML_PAGE = ('<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n'
              '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
 
@@ -69,13 +71,27 @@ class Application:
         latency, fault = self.faults.select(request.method, request.path)
         if latency:
             self.faults.sleep(latency)
-        if fault is not None and fault.kind != 'drop_after':
+        if fault is not None and fault.kind not in APPLYING_KINDS:
             return self.fault_response(fault, request)
         request.get_data(cache=True)
+        if fault is not None and fault.kind == 'late_apply':
+            # The request is held past the client's timeout and only then applied: the client has given up on it.
+            self.faults.sleep(fault.seconds)
         response = self.dispatch(request)
-        if fault is not None:
-            return None
-        return response
+        if fault is None or fault.kind == 'late_apply':
+            return response
+        if fault.kind == 'applied_answer':
+            return self.applied_answer(fault.status)
+        return None
+
+    @staticmethod
+    def applied_answer(status):
+        """The answer to a request that was applied: a proxy's bare 5xx, an empty 201 or 204, or a 200 that is not JSON."""
+        if status >= 500:
+            return Response(PROXY_TEXT, status=status, content_type='text/plain')
+        if status == 200:
+            return Response('OK', status=200, content_type='text/plain')
+        return Response(b'', status=status)
 
     def fault_response(self, fault, request):
         if fault.kind == 'status':
@@ -88,7 +104,23 @@ class Application:
                             content_type='text/html')
         if fault.kind == 'hang':
             self.faults.sleep(fault.seconds)
+        if fault.kind == 'redirect':
+            # The same path and query on another origin, as a misconfigured or hostile proxy would send it.
+            location = fault.location.rstrip('/') + request.full_path.rstrip('?')
+            return Response(b'', status=fault.status, headers={'Location': location})
+        if fault.kind == 'contradict':
+            with self.store.lock:
+                return self.contradiction(request)
         return None
+
+    def contradiction(self, request):
+        """A success that contradicts the request, with nothing applied (see README: the contradict fault)."""
+        api = api_of(request.path)
+        if api == 'partner':
+            return self.partner.contradiction(request)
+        if api == 'retailer' and self.oauth.check_bearer(request) is None:
+            return self.retailer.contradiction(request)
+        return json_response(200, {})
 
     def dispatch(self, request):
         try:
@@ -224,9 +256,9 @@ class Emulator:
         return dict(self.app.store.config)
 
     def add_fault(self, kind, route=None, method=None, count=None, probability=None, seed=None, status=None,
-                  retry_after=None, seconds=None):
+                  retry_after=None, seconds=None, location=None):
         return self.app.faults.add(kind, route=route, method=method, count=count, probability=probability, seed=seed,
-                                   status=status, retry_after=retry_after, seconds=seconds)
+                                   status=status, retry_after=retry_after, seconds=seconds, location=location)
 
     def clear_faults(self):
         self.app.faults.clear()

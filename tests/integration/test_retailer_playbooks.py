@@ -238,17 +238,22 @@ def test_pack_refusals(emulator, tmp_path):
     assert writes(run.task('log refusals')['json']) == []
 
 
-def test_pack_incremental_drop_after_write_is_added_once(emulator, tmp_path):
+def test_pack_incremental_drop_after_write_is_added_once_and_the_advice_sends_nothing_more(emulator, tmp_path):
     tasks = [
         fault(emulator, 'drop the answer of the next pack POST', kind='drop_after', route='Account/23055/Pack/537', method='POST', count=1),
     ] + log_tasks(emulator, 'log before') + [
-        pack_task('add two', 23055, pack_id=537, increment=2),
-    ] + log_tasks(emulator, 'log add')
+        pack_task('add two', 23055, ignore_errors=True, pack_id=537, increment=2),
+    ] + log_tasks(emulator, 'log add') + [
+        # What the message advises, as written: the total instead of the increment.
+        pack_task('the advised total', 23055, pack_id=537, quantity=2),
+    ] + log_tasks(emulator, 'log advice')
     run = play(emulator, tmp_path, tasks)
     result = run.task('add two')
-    assert result['changed'] is True and (result['quantity_before'], result['quantity_after']) == (0, 2)
-    assert any('applied once' in text and 'not sent again' in text for text in warnings_of(result)), result
+    assert run.status('add two') == 'failed' and result['changed'] is True and result['applied'] is None
+    assert 'whether it was applied is unknown' in result['msg'] and 'It was not sent again.' in result['msg']
+    assert 'pack_id: 537, quantity: 2' in result['msg']
     assert writes(run.task('log add')['json']) == [('POST', 'Account/23055/Pack/537', None)]
+    assert run.task('the advised total')['changed'] is False and writes(run.task('log advice')['json']) == []
     assert [p['Quantity'] for p in stored_account(emulator, 23055)['ActivePacks'] if p['Id'] == 537] == [2]
 
 

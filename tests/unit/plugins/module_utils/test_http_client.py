@@ -14,6 +14,7 @@ from ansible_collections.channel.partner.plugins.module_utils._http import (
     check_base_url,
     parse_retry_after,
 )
+from ansible_collections.channel.partner.plugins.module_utils._partner_api import partner_error_parser
 from emulator_fixture import PARTNER_LOGIN
 
 PARTNER_ID = PARTNER_LOGIN['partner_id']
@@ -33,6 +34,8 @@ class SleepRecorder:
 
 def make_client(emulator, sleep=None, **options):
     options.setdefault('timeout', 5)
+    # The Partner API's error parser, so that the client can tell the vendor's own error answers from a proxy's.
+    options.setdefault('error_parser', partner_error_parser)
     return HttpClient(emulator.partner_url, auth=(PARTNER_ID, API_KEY), sleep=sleep or SleepRecorder(),
                       jitter=lambda: 0.5, **options)
 
@@ -47,15 +50,17 @@ def assert_no_secret(error, secrets=(API_KEY,)):
             assert secret not in text
 
 
-REPEATABLE = ('GET', 'PUT', 'PATCH', 'DELETE')
+WRITES = ('PUT', 'PATCH', 'DELETE', 'POST')
 
 
 @pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
-@pytest.mark.parametrize('method', REPEATABLE + ('POST',))
+@pytest.mark.parametrize('method', ('GET',) + WRITES)
 def test_retry_matrix_status(emulator, method, status):
+    # The emulator's status fault answers in the vendor's own error shape and applies nothing: a 429 or such a 503
+    # is a refusal any request may follow with another attempt; any other 5xx leaves a write's outcome unknown.
     emulator.add_fault('status', route=PATH, method=method, count=1, status=status, retry_after=0)
     client = make_client(emulator)
-    retried = status in (429, 503) or method != 'POST'
+    retried = status in (429, 503) or method == 'GET'
     if retried:
         response = client.request(method, PATH, json={}, expected=ANY_ANSWER)
         assert response.status != status
@@ -64,7 +69,7 @@ def test_retry_matrix_status(emulator, method, status):
         with pytest.raises(ApiError) as caught:
             client.request(method, PATH, json={}, expected=ANY_ANSWER)
         assert caught.value.status == status
-        assert caught.value.method == 'POST'
+        assert caught.value.method == method
         assert caught.value.applied is None
         assert len(sent(emulator, method)) == 1
         assert_no_secret(caught.value)
@@ -72,11 +77,11 @@ def test_retry_matrix_status(emulator, method, status):
 
 
 @pytest.mark.parametrize('kind', ['drop_before', 'drop_after'])
-@pytest.mark.parametrize('method', REPEATABLE + ('POST',))
+@pytest.mark.parametrize('method', ('GET',) + WRITES)
 def test_retry_matrix_dropped_connection(emulator, method, kind):
     emulator.add_fault(kind, route=PATH, method=method, count=1)
     client = make_client(emulator)
-    if method == 'POST':
+    if method != 'GET':
         with pytest.raises(ApiError) as caught:
             client.request(method, PATH, json={}, expected=ANY_ANSWER)
         error = caught.value
@@ -88,6 +93,39 @@ def test_retry_matrix_dropped_connection(emulator, method, kind):
     else:
         client.request(method, PATH, json={}, expected=ANY_ANSWER)
         assert len(sent(emulator, method)) == 2
+
+
+@pytest.mark.parametrize('fault', [{'kind': 'applied_answer', 'status': 503}, {'kind': 'html', 'status': 503},
+                                   {'kind': 'applied_answer', 'status': 502}])
+@pytest.mark.parametrize('method', ('GET',) + WRITES)
+def test_a_503_that_is_not_the_vendors_is_not_a_refusal(emulator, method, fault):
+    # Envoy answers 503 on an upstream reset after the vendor may have applied the request: only a read goes again.
+    emulator.add_fault(route=PATH, method=method, count=1, **fault)
+    client = make_client(emulator)
+    if method == 'GET':
+        client.request(method, PATH, expected=ANY_ANSWER)
+        assert len(sent(emulator, method)) == 2
+    else:
+        with pytest.raises(ApiError) as caught:
+            client.request(method, PATH, json={}, expected=ANY_ANSWER)
+        assert caught.value.applied is None and caught.value.status == fault['status']
+        assert len(sent(emulator, method)) == 1
+
+
+@pytest.mark.parametrize('status', [201, 204, 200])
+def test_an_unexpected_success_answer_to_a_write_is_an_unknown_outcome(emulator, status):
+    emulator.add_fault('applied_answer', route=PATH, method='PATCH', count=1, status=status)
+    client = make_client(emulator)
+    if status == 200:
+        # A 200 is what the caller expects; that its body is not JSON is for the caller to find.
+        with pytest.raises(ApiError) as caught:
+            client.request_json('PATCH', PATH, json={'tariff_service_name': 'Outmail1000'})
+        assert 'not JSON' in str(caught.value)
+    else:
+        with pytest.raises(ApiError) as caught:
+            client.request('PATCH', PATH, json={'tariff_service_name': 'Outmail1000'})
+    assert caught.value.applied is None and caught.value.status == status
+    assert len(sent(emulator, 'PATCH')) == 1
 
 
 def test_post_marked_repeatable_is_retried(emulator):

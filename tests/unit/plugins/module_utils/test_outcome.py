@@ -39,21 +39,21 @@ def test_an_item_already_as_wanted_has_no_write_and_action_none():
 @pytest.mark.parametrize('failing, sent, outcomes, done, waiting, changed', [
     # No failure: every write in list order, every changing item done.
     (None, ['a', 'c'], ['done', 'unchanged', 'done'], ['write-done a', 'write-done c'], [], True),
-    # The first write fails: nothing done, the rest not attempted.
+    # The first write is refused: nothing done, the rest not attempted.
     ('a', ['a'], ['failed', 'unchanged', 'not_attempted'], [], ['write c'], False),
-    # The last write fails: what came before is done.
+    # The last write is refused: what came before is done.
     ('c', ['a', 'c'], ['done', 'unchanged', 'failed'], ['write-done a'], [], True),
 ])
 def test_writes_go_in_order_and_a_failure_stops_the_rest(failing, sent, outcomes, done, waiting, changed):
     changes = ChangeSet([item('a', 1, 2), item('b', 3, 3), item('c', 4, 5)])
-    send = Sender({('thing/%s' % failing, 'write'): error(None)} if failing else None)
+    send = Sender({('thing/%s' % failing, 'write'): error(False, 403)} if failing else None)
     if failing is None:
         changes.apply(send, check_mode=False)
     else:
         with pytest.raises(WriteFailed) as caught:
             changes.apply(send, check_mode=False)
         result = caught.value.result()
-        assert result['writes_done'] == done and result['changed'] is changed and result['applied'] is None
+        assert result['writes_done'] == done and result['changed'] is changed and result['applied'] is False
         assert [plan['outcome'] for plan in result['plans']] == outcomes
         assert [plan['failed'] for plan in result['plans']] == [outcome not in ('done', 'unchanged') for outcome in outcomes]
         assert 'Not attempted: %s.' % ('; '.join(waiting) or 'none') in result['msg']
@@ -62,28 +62,88 @@ def test_writes_go_in_order_and_a_failure_stops_the_rest(failing, sent, outcomes
     assert changes.wrote is changed
 
 
-@pytest.mark.parametrize('applied, verdict', [
-    (False, 'it was not applied'),
-    (True, 'it was applied'),
-    (None, 'it may or may not have been applied; run the task again to see the state'),
-])
-def test_the_verdict_follows_what_is_known_of_the_failed_write(applied, verdict):
+def test_a_refused_write_changed_nothing_and_says_so():
     changes = ChangeSet([item('a', 1, 2)], single=True)
     with pytest.raises(WriteFailed) as caught:
-        changes.apply(Sender({('thing/a', 'write'): error(applied)}), check_mode=False)
+        changes.apply(Sender({('thing/a', 'write'): error(False, 400)}), check_mode=False)
     message = caught.value.message()
-    assert message.startswith('could not write a: PATCH https://vendor.example/things failed: HTTP 500')
-    assert message.endswith('; %s.%s' % (verdict, ' Nothing was changed.' if applied is False else ''))
-    # One write in the task: there is nothing else to list.
-    assert 'Done before the failure' not in message
-    assert caught.value.result()['applied'] is applied
+    assert message == 'could not write a: PATCH https://vendor.example/things failed: HTTP 400; it was not applied. Nothing was changed.'
+    result = caught.value.result()
+    assert (result['applied'], result['changed'], result['writes_unknown'], 'read_back' in result) == (False, False, [], False)
 
 
-def test_a_write_brings_its_own_advice_for_an_unknown_outcome():
-    thing = Item('thing/a', {'size': 1}, {'size': 2}, 'grow', writes=[Write('grow', 'grow a', 'grew a', advice='count them first')])
+def observer(fields=None, failure=None):
+    """An ``observe`` that answers ``fields`` (as a read-back would) or fails, and counts its calls."""
+    calls = []
+
+    def observe(thing):
+        calls.append(thing.resource)
+        if failure is not None:
+            raise failure
+        return fields
+    observe.calls = calls
+    return observe
+
+
+@pytest.mark.parametrize('absolute, observed, outcome, words', [
+    # An absolute write whose read-back shows what it sets: applied, whoever did it.
+    (True, {'size': 2}, 'done', None),
+    (True, {'size': 1}, 'unknown', 'a read-back shows size=1, as before the write: not applied so far, but the vendor may still apply it'),
+    (True, {'size': 7}, 'unknown', 'a read-back shows size=7: neither the state before (size=1) nor the one wanted (size=2), so another '
+                                   'writer may be at work'),
+    (True, None, 'unknown', 'a read-back finds no such resource now'),
+    # An increment: the read-back cannot tell its own arrival from another writer's.
+    (False, {'size': 2}, 'unknown', 'a read-back shows size=2, as if it was applied once, but another writer could have made the same change'),
+    (False, {'size': 1}, 'unknown', 'as before the write: not applied so far'),
+])
+def test_a_lost_answer_is_settled_by_a_read_back_and_never_sent_again(absolute, observed, outcome, words):
+    thing = Item('thing/a', {'size': 1}, {'size': 2}, 'grow', writes=[Write('grow', 'grow a', 'grew a', absolute=absolute)])
+    changes = ChangeSet([thing, item('b', 5, 6)])
+    send, observe, warnings = Sender({('thing/a', 'grow'): error(None)}), observer(observed), []
+    if outcome == 'done':
+        changes.apply(send, check_mode=False, observe=observe, warn=warnings.append)
+        assert len(warnings) == 1 and 'a read-back shows size=2 as wanted, so it counts as applied' in warnings[0]
+        assert [thing.outcome for thing in changes.items] == ['done', 'done']
+        assert changes.result()['changed'] is True
+    else:
+        with pytest.raises(WriteFailed) as caught:
+            changes.apply(send, check_mode=False, observe=observe, warn=warnings.append)
+        result = caught.value.result()
+        assert words in result['msg'] and 'whether it was applied is unknown' in result['msg']
+        assert 'It was not sent again.' in result['msg'] and 'it may be applied later (it would grow a)' in result['msg']
+        assert result['msg'].endswith('To finish the job without applying anything twice: running the task again is safe: it reads '
+                                      'the state again and writes only what still differs.')
+        assert (result['applied'], result['changed'], result['read_back']) == (None, True, observed)
+        assert result['writes_unknown'] == ['grow a'] and result['writes_done'] == []
+        assert [plan['outcome'] for plan in result['plans']] == ['unknown', 'not_attempted'] and warnings == []
+    # Sent once, read back once, and the next item only when the first one is settled as applied.
+    assert send.sent == [('thing/a', 'grow')] + ([('thing/b', 'write')] if outcome == 'done' else [])
+    assert observe.calls == ['thing/a']
+
+
+def test_a_read_back_that_fails_leaves_the_outcome_unknown():
+    changes = ChangeSet([item('a', 1, 2)], single=True)
+    observe = observer(failure=ApiError('GET', 'https://vendor.example/things', status=503, applied=False))
     with pytest.raises(WriteFailed) as caught:
-        ChangeSet([thing]).apply(Sender({('thing/a', 'grow'): error(None)}), check_mode=False, advice='never used here')
-    assert caught.value.message().endswith('it may or may not have been applied; count them first.')
+        changes.apply(Sender({('thing/a', 'write'): error(None)}), check_mode=False, observe=observe)
+    assert 'whether it was applied is unknown: the read-back failed (GET https://vendor.example/things failed: HTTP 503)' \
+        in caught.value.message()
+    assert caught.value.result()['plan']['outcome'] == 'unknown'
+
+
+def test_a_refused_write_is_not_read_back():
+    observe = observer({'size': 2})
+    with pytest.raises(WriteFailed):
+        ChangeSet([item('a', 1, 2)]).apply(Sender({('thing/a', 'write'): error(False, 405)}), check_mode=False, observe=observe)
+    assert observe.calls == []
+
+
+def test_the_advice_that_finishes_the_job_comes_from_the_planner():
+    changes = ChangeSet([item('a', 1, 2), item('b', 1, 3)])
+    with pytest.raises(WriteFailed) as caught:
+        changes.apply(Sender({('thing/b', 'write'): error(None)}), check_mode=False, observe=observer({'size': 1}),
+                      finish=lambda failed: 'set %s to their totals' % ', '.join(thing.resource for thing in failed.items))
+    assert caught.value.message().endswith('To finish the job without applying anything twice: set thing/a, thing/b to their totals.')
 
 
 def test_an_item_of_several_writes_lists_the_steps_done_and_not_attempted():
@@ -91,7 +151,7 @@ def test_an_item_of_several_writes_lists_the_steps_done_and_not_attempted():
     with pytest.raises(WriteFailed) as caught:
         changes.apply(Sender({('thing/a', 'second'): error(False, 403)}), check_mode=False)
     result = caught.value.result()
-    assert result['msg'].endswith('; it was not applied. Done before the failure: first-done a. Not attempted: third a.')
+    assert '; it was not applied. Done before the failure: first-done a. Not attempted: third a. To finish the job' in result['msg']
     assert result['writes_done'] == ['first-done a'] and result['changed'] is True
     assert result['plan']['outcome'] == 'failed' and 'plans' not in result
 
@@ -105,25 +165,38 @@ def test_failure_keys_join_the_failure_result():
     assert (result['which'], result['status'], result['error']['status']) == ('thing/a', 500, 500)
 
 
-def test_a_failed_read_back_after_every_write_says_the_writes_were_done():
-    changes = ChangeSet([item('a', 1, 2), item('b', 2, 3)])
+@pytest.mark.parametrize('observed, outcome', [({'size': 2}, 'done'), ({'size': 1}, 'unknown')])
+def test_a_write_that_asks_for_confirmation_is_read_back_after_its_success_answer(observed, outcome):
+    def send(thing, write):
+        write.confirm = True
 
-    def settle():
-        raise ApiError('GET', 'https://vendor.example/things', status=503, applied=False)
+    changes = ChangeSet([item('a', 1, 2)], single=True)
+    observe = observer(observed)
+    if outcome == 'done':
+        changes.apply(send, check_mode=False, observe=observe)
+        assert changes.items[0].outcome == 'done'
+    else:
+        with pytest.raises(WriteFailed) as caught:
+            changes.apply(send, check_mode=False, observe=observe)
+        assert 'the vendor answered that it was done, but a read-back does not show it' in caught.value.message()
+        assert caught.value.result()['applied'] is None
+    assert observe.calls == ['thing/a']
 
-    with pytest.raises(WriteFailed) as caught:
-        changes.apply(Sender(), check_mode=False, settle=settle)
-    result = caught.value.result()
-    assert result['msg'].startswith('GET https://vendor.example/things failed: HTTP 503')
-    assert 'Done before the failure: write-done a; write-done b. Not attempted: none.' in result['msg']
-    assert 'Nothing was changed' not in result['msg']
-    assert (result['applied'], result['changed']) == (True, True)
+
+def test_a_confirmation_without_expectations_only_reads_back():
+    def send(thing, write):
+        write.confirm, write.expects = True, None
+
+    observe = observer({'size': 1})
+    changes = ChangeSet([item('a', 1, 2)])
+    changes.apply(send, check_mode=False, observe=observe)
+    assert observe.calls == ['thing/a'] and changes.items[0].outcome == 'done'
 
 
 def test_check_mode_sends_nothing_and_predicts_changed():
     changes = ChangeSet([item('a', 1, 2), item('b', 3, 3)])
     send = Sender()
-    changes.apply(send, check_mode=True, settle=lambda: pytest.fail('check mode reads nothing back'))
+    changes.apply(send, check_mode=True, observe=lambda thing: pytest.fail('check mode reads nothing back'))
     assert send.sent == []
     result = changes.result()
     assert result['changed'] is True and [plan['action'] for plan in result['plans']] == ['resize', 'none']

@@ -53,9 +53,21 @@ def test_one_item_per_pack(item, start, action, before, after, amount, to_do):
     assert change.resource == 'retailer_pack/%d/%d' % (ACCOUNT, change.pack_id)
 
 
-def test_an_increment_has_its_own_advice_when_its_outcome_is_unknown():
-    (change,) = plan.pack_changes(ACCOUNT, [wanted(534, increment=1)], status(p534=0), PACKS).items
-    assert 'quantity instead of increment' in change.writes[0].advice
+def test_an_increment_is_not_absolute_and_the_advice_is_the_totals():
+    changes = plan.pack_changes(ACCOUNT, [wanted(534, increment=1), wanted(536, quantity=2)], status(p534=0), PACKS)
+    assert [change.writes[0].absolute for change in changes.items] == [False, True]
+    assert plan.finish_advice(changes) == (
+        'do not run the increments again, so set the totals this task was meant to reach instead (packs: [{pack_id: 534, quantity: 1}, '
+        '{pack_id: 536, quantity: 2}]): an absolute total sends nothing where the pack already has it, and running it again later '
+        'also corrects a lost request that is applied late')
+    changes.items[0].writes[0].outcome = 'done'
+    assert plan.finish_advice(changes).startswith('running the task again as it is would add 1 to pack 534 once more, so set')
+    single = plan.pack_changes(ACCOUNT, [wanted(534, increment=-1)], status(p534=3), PACKS, single=True)
+    single.items[0].writes[0].outcome = 'unknown'
+    assert plan.finish_advice(single).startswith('running the task again as it is would remove 1 from pack 534 once more, so set the '
+                                                 'totals this task was meant to reach instead (pack_id: 534, quantity: 2)')
+    absolute = plan.pack_changes(ACCOUNT, [wanted(534, quantity=4)], status(p534=0), PACKS)
+    assert plan.finish_advice(absolute).startswith('running the task again is safe')
 
 
 def test_a_listed_pack_that_needs_no_write_is_named_only_when_the_packs_were_read():

@@ -116,12 +116,40 @@ def test_regrade(emulator):
     assert len(patches) == 1
 
 
-def test_regrade_retried_after_a_lost_answer_is_applied_once(emulator):
+def test_a_regrade_whose_answer_is_lost_is_sent_once_and_unknown(emulator):
+    # Sent again, a PATCH held up somewhere could land after a later regrade and move the service back.
     emulator.add_fault('drop_after', route='/live_services/%d' % SERVICE, method='PATCH', count=1)
     api = make_api(emulator)
-    assert api.regrade(SERVICE, 'Outmail1000')['tariff_service_name'] == 'Outmail1000'
-    assert len(emulator.requests(api='partner', method='PATCH')) == 2
+    with pytest.raises(ApiError) as caught:
+        api.regrade(SERVICE, 'Outmail1000')
+    assert caught.value.applied is None
+    assert len(emulator.requests(api='partner', method='PATCH')) == 1
     assert api.credit_balance() == 98
+
+
+@pytest.mark.parametrize('fault', [{'kind': 'contradict'}, {'kind': 'applied_answer', 'status': 200}])
+def test_a_regrade_answer_that_is_not_the_regrade_asked_for_is_an_unknown_outcome(emulator, fault):
+    emulator.add_fault(route='/live_services/%d' % SERVICE, method='PATCH', count=1, **fault)
+    with pytest.raises(ApiError) as caught:
+        make_api(emulator).regrade(SERVICE, 'Outmail1000')
+    assert caught.value.applied is None and caught.value.status == 200
+    assert len(emulator.requests(api='partner', method='PATCH')) == 1
+
+
+def test_an_answer_about_another_service_is_refused(emulator):
+    emulator.add_fault('contradict', route='/live_services/%d$' % SERVICE, method='GET', count=1)
+    with pytest.raises(ApiError) as caught:
+        make_api(emulator).live_service(SERVICE)
+    assert 'the vendor answered with live service 1234932 when asked for 1234931' in str(caught.value)
+
+
+def test_every_record_a_search_returns_is_checked(emulator, monkeypatch):
+    from ansible_collections.channel.partner.plugins.module_utils import _partner_model
+    # A server that ignores the filter returns every service: only the matching ones are kept.
+    monkeypatch.setattr(_partner_model, 'live_service_search', lambda **filters: None)
+    services = make_api(emulator).live_services(product='outmail', client_id=9987601)
+    assert sorted(service['id'] for service in services) == [1234933, 1234934]
+    assert emulator.requests(api='partner')[-1]['query'] == {}
 
 
 def test_insufficient_credits_states_balance_and_cost(emulator):

@@ -127,17 +127,23 @@ def test_the_whole_list_is_refused_when_its_total_exceeds_the_balance(emulator):
 def test_a_failed_patch_stops_the_list_and_says_what_was_done(emulator):
     emulator.add_fault('status', route='/live_services/1234936$', method='PATCH', status=500, count=10)
     result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}])
-    assert result['failed'] is True and result['changed'] is True
+    assert result['failed'] is True and result['changed'] is True and result['applied'] is None
     message = result['msg']
     assert message.startswith('could not regrade live service 1234936 from BackupMX10 to BackupMX50: ')
+    assert 'whether it was applied is unknown: a read-back shows tariff_service_name=BackupMX10, as before the write' in message
+    assert message.endswith('To finish the job without applying anything twice: running the task again is safe: it reads the state '
+                            'again and writes only what still differs.')
     assert 'Done before the failure: regraded live service 1234931 from Outmail500 to Outmail1000.' in message
     assert 'Not attempted: regrade live service 1234937 from MasterDNS25 to MasterDNS100.' in message
     assert result['writes_done'] == ['regraded live service 1234931 from Outmail500 to Outmail1000']
     assert [(plan['resource'], plan['outcome'], plan['failed']) for plan in result['plans']] == [
-        ('live_service/1234931', 'done', False), ('live_service/1234936', 'failed', True),
+        ('live_service/1234931', 'done', False), ('live_service/1234936', 'unknown', True),
         ('live_service/1234937', 'not_attempted', True), ('live_service/1234932', 'unchanged', False)]
     assert result['error']['status'] == 500
-    assert [call for call in partner_calls(emulator) if call[0] == 'PATCH'][-1] == ('PATCH', '/live_services/1234936')
+    # Sent once, read back once.
+    assert [call for call in partner_calls(emulator) if call[1] == '/live_services/1234936'][-2:] == [
+        ('PATCH', '/live_services/1234936'), ('GET', '/live_services/1234936')]
+    assert [call for call in partner_calls(emulator) if call[0] == 'PATCH'].count(('PATCH', '/live_services/1234936')) == 1
     state = tariffs(emulator)
     assert (state[1234931], state[1234936], state[1234937]) == ('Outmail1000', 'BackupMX10', 'MasterDNS25')
 

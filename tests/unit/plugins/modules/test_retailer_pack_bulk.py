@@ -2,8 +2,10 @@
 """The bulk form of channel.partner.retailer_pack (option ``packs``), in-process against the emulator over real HTTP."""
 
 import json
+import re
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator_fixture import ACCOUNTS, RETAILER_LOGIN, account_in, profile_in, retailer_account_args
@@ -34,6 +36,17 @@ def calls(emu):
     for entry in emu.requests():
         result.append((entry['method'], 'token' if entry['api'] == 'oauth' else entry['path'].rsplit('RetailerService.svc/', 1)[-1]))
     return result
+
+
+def advised_totals(message):
+    """The ``packs`` list the message advises, read as a user would paste it into the task (YAML)."""
+    match = re.search(r'\(packs: (\[[^\]]*\])\)', message)
+    assert match, 'the message advises no totals: %s' % message
+    return yaml.safe_load(match.group(1))
+
+
+def posts_to(emu, pack_id):
+    return len([entry for entry in emu.writes() if entry['path'].endswith('/Pack/%d' % pack_id)])
 
 
 def warning_texts(result):
@@ -113,36 +126,55 @@ def test_unknown_and_repeated_packs_fail_before_any_write(emulator):
     assert emulator.writes() == []
 
 
-def test_a_failed_post_stops_the_list_and_says_which_packs_were_set(emulator):
+def test_a_post_that_failed_with_an_unknown_outcome_stops_the_list_and_the_advice_finishes_it(emulator):
+    # The vendor's own 500 and nothing applied: the client cannot know that, so the outcome is unknown, and the read-back
+    # shows the total before (which does not prove the vendor will not still apply it).
     emulator.add_fault('status', route='Account/23055/Pack/536$', method='POST', status=500, count=10)
     result = run(emulator, THREE + [{'pack_id': 535, 'quantity': 1}])
-    assert result['failed'] is True and result['changed'] is True
+    assert result['failed'] is True and result['changed'] is True and result['applied'] is None
     message = result['msg']
     assert message.startswith('could not set pack 536 SMS 100 of the account 23055 (2 -> 4): ')
+    assert 'whether it was applied is unknown: a read-back shows quantity=2, as before the write: not applied so far, but the vendor ' \
+        'may still apply it. It was not sent again.' in message
     assert 'Done before the failure: set pack 534 Extra 1,000 emails of the account 23055 (3 -> 6).' in message
     assert 'Not attempted: add 2 to pack 537 Extra storage 1 GB of the account 23055 (0 -> 2).' in message
     assert [(plan['resource'], plan['outcome'], plan['failed']) for plan in result['plans']] == [
-        ('retailer_pack/23055/534', 'done', False), ('retailer_pack/23055/536', 'failed', True),
+        ('retailer_pack/23055/534', 'done', False), ('retailer_pack/23055/536', 'unknown', True),
         ('retailer_pack/23055/537', 'not_attempted', True), ('retailer_pack/23055/535', 'unchanged', False)]
-    assert quantities(emulator) == {534: 6, 535: 1, 536: 2, 537: 0, 538: 0}
+    assert (result['writes_done'], result['writes_unknown']) == (
+        ['set pack 534 Extra 1,000 emails of the account 23055 (3 -> 6)'], ['set pack 536 SMS 100 of the account 23055 (2 -> 4)'])
+    assert quantities(emulator) == {534: 6, 535: 1, 536: 2, 537: 0, 538: 0} and posts_to(emulator, 536) == 1
+    # The list holds an increment, so the advice is the totals, not "run it again".
+    totals = advised_totals(message)
+    assert totals == [{'pack_id': 534, 'quantity': 6}, {'pack_id': 536, 'quantity': 4}, {'pack_id': 537, 'quantity': 2},
+                      {'pack_id': 535, 'quantity': 1}]
+    emulator.clear_faults()
+    assert run(emulator, totals)['changed'] is True
+    assert quantities(emulator) == {534: 6, 535: 1, 536: 4, 537: 2, 538: 0}
 
 
-def test_a_lost_increment_is_not_sent_again_and_stops_the_list(emulator):
-    emulator.add_fault('drop_before', route='Account/23055/Pack/537$', method='POST', count=1)
+@pytest.mark.parametrize('fault, shown', [
+    # Never applied, but the client only knows that the connection dropped.
+    ('drop_before', 'a read-back shows quantity=0, as before the write: not applied so far, but the vendor may still apply it'),
+    # Applied, answer lost: the read-back cannot tell this increment from another writer's.
+    ('drop_after', 'a read-back shows quantity=2, as if it was applied once, but another writer could have made the same change'),
+])
+def test_a_lost_increment_is_never_sent_again_and_the_advice_reaches_the_totals_once(emulator, fault, shown):
+    emulator.add_fault(fault, route='Account/23055/Pack/537$', method='POST', count=1)
     result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}])
-    assert result['failed'] is True and result['changed'] is False
-    assert 'Done before the failure: none' in result['msg'] and 'Not attempted: set pack 534' in result['msg']
-    assert len([entry for entry in emulator.writes() if entry['path'].endswith('/Pack/537')]) == 1
-    assert quantities(emulator)[537] == 0 and quantities(emulator)[534] == 3
-
-
-def test_an_increment_applied_despite_a_lost_answer_counts_once_and_the_list_goes_on(emulator):
-    emulator.add_fault('drop_after', route='Account/23055/Pack/537$', method='POST', count=1)
-    result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}])
-    assert result['changed'] is True and 'failed' not in result, result
-    assert any('applied once' in text for text in warning_texts(result))
+    assert result['failed'] is True and result['changed'] is True and result['applied'] is None
+    assert shown in result['msg'] and 'Done before the failure: none' in result['msg'] and 'Not attempted: set pack 534' in result['msg']
+    assert 'running the task again as it is would add 2 to pack 537 once more' in result['msg']
+    assert posts_to(emulator, 537) == 1 and quantities(emulator)[534] == 3
+    applied = quantities(emulator)[537]
+    assert applied == (2 if fault == 'drop_after' else 0)
+    # Following the advice exactly: the totals, whatever became of the lost increment.
+    follow = run(emulator, advised_totals(result['msg']))
+    assert 'failed' not in follow, follow
     assert quantities(emulator)[537] == 2 and quantities(emulator)[534] == 5
-    assert [entry['path'].rsplit('/', 1)[-1] for entry in emulator.writes()] == ['537', '534']
+    # The increment itself arrived once; what the advice sent is absolute.
+    posts = [entry for entry in emulator.requests(api='retailer', method='POST') if entry['path'].endswith('/Pack/537')]
+    assert len(posts) == (1 if fault == 'drop_after' else 2)
 
 
 @pytest.mark.parametrize('options, words', [
