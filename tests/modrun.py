@@ -50,3 +50,30 @@ def run_module(module, args, check_mode=False, diff=False):
 def by_pack_id(status):
     """An account status with its ActivePacks in Id order: MailUp does not document their order."""
     return dict(status, ActivePacks=sorted(status.get('ActivePacks') or [], key=lambda pack: pack['Id']))
+
+
+class ModuleProcess:
+    """A module run in a process of its own, as Ansible runs it: for two writers at once, which one process cannot be."""
+
+    def __init__(self, module, args, work_dir):
+        from conftest import COLLECTIONS_ROOT
+        import os
+        import subprocess
+        import sys
+
+        arguments = dict(args, _ansible_check_mode=False, _ansible_diff=False)
+        path = os.path.join(str(work_dir), 'args-%s-%d.json' % (module, id(self)))
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': arguments}, handle)
+        environment = dict(os.environ, PYTHONPATH=str(COLLECTIONS_ROOT))
+        self.module = module
+        self.process = subprocess.Popen([sys.executable, '-m', MODULE_PACKAGE + module, path], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, env=environment, text=True)
+
+    def result(self, timeout=60):
+        stdout, stderr = self.process.communicate(timeout=timeout)
+        secret_scan.scan_value(stdout + stderr, 'the output of the module process %r' % self.module)
+        try:
+            return json.loads(stdout)
+        except ValueError:
+            raise ModuleRunError('module %s did not print one JSON result:\n%s\n%s' % (self.module, stdout, stderr))

@@ -21,6 +21,25 @@ attributes:
       - Running the task again with the same arguments changes nothing and reports no change.
 '''
 
+    # For modules that write: what happens to a write whose answer is lost, the same in every one of them.
+    WRITES = r'''
+options: {}
+notes:
+  - Every write is sent once. It is sent again only when the vendor refused it before doing anything (HTTP 429, or a 503
+    in the vendor's own error format) or it never left this host. A write held up somewhere and applied late could
+    otherwise undo a later change, or add and charge twice.
+  - When the answer to a write is lost or cannot be trusted (a timeout, a dropped connection, a proxy's 5xx, an unexpected
+    status, or an answer that contradicts the request), the module reads the resource back once and never sends the
+    write again. An absolute write (a package, a total, a state) whose read-back shows what it sets counts as applied,
+    with a warning; anything else fails the task with RV(applied=null) and says what the read-back showed, that the vendor
+    may still apply the lost request later, and how to finish the job without applying anything twice (for increments,
+    the totals to set instead).
+  - A failure says what was done (RV(writes_done)), what is unknown (RV(writes_unknown)) and what was not attempted; the
+    task is C(changed) when a write was applied or may have been.
+  - Redirects are not followed by writes, nor by any request to another scheme, host or port; a refused redirect on a
+    write means the write did not reach the vendor.
+'''
+
     # For modules that only read: none of them ever sends a write.
     INFO_MODULE = r'''
 options: {}

@@ -352,8 +352,8 @@ def origin_of(url):
 def redirect_problem(method, url, target):
     """Why a redirect from ``url`` to ``target`` is not followed, or None when a read may follow it."""
     if method not in READ_METHODS:
-        return ('the answer was a redirect to %s; a write is never sent on to another address, so it did not reach the vendor'
-                % redact_url(target))
+        return ('the answer was a redirect to %s; a %s is never sent on to another address (its body and credentials with it), '
+                'so it did not reach the vendor' % (redact_url(target), method))
     if origin_of(target) != origin_of(url):
         return ('the answer was a redirect to another origin (%s), which is not followed: requests and their credentials only '
                 'go to the origin of api_url' % redact_url(target))

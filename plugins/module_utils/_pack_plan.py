@@ -18,6 +18,7 @@ from ansible_collections.channel.partner.plugins.module_utils._outcome import Ch
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSOLUTE, INCREMENTAL, pack_summary
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_pack
 
+
 class PackChange(Item):
     """One pack of the account: its total before the run and as wanted (a total, or the total plus an increment)."""
 

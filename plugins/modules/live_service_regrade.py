@@ -33,6 +33,7 @@ extends_documentation_fragment:
   - channel.partner.partner_api
   - channel.partner.transport
   - channel.partner.attributes
+  - channel.partner.attributes.writes
 attributes:
   action_group:
     description: Use C(group/channel.partner.partner_api) in C(module_defaults) to set defaults for this module.
@@ -214,7 +215,7 @@ plan:
 plans:
   description:
     - With O(services), one RV(plan) per item, in list order; the balances run from one item to the next.
-    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted), the last for every
+    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) (not applied), V(unknown) or V(not_attempted), the last for every
       change when the task was refused before its first write) and C(failed) (V(false) for what was done or already right).
   returned: with O(services), on success and on failure once the services are read
   type: list
@@ -256,12 +257,23 @@ writes_done:
   sample: [regraded live service 1234931 from Outmail500 to Outmail1000]
 applied:
   description:
-    - When a write failed, whether it took effect; V(false) when the vendor refused it or it never left this host, V(true)
-      when a read-back showed it applied (or when every write was applied and only reading the result back failed),
-      V(null) when nobody can tell.
+    - When a write failed, whether it took effect. V(false) when the vendor refused it or it never left this host;
+      V(null) when nobody can tell (its answer was lost or contradicted the request), as the vendor may still apply it later.
   returned: failure of a write
   type: bool
-  sample: false
+  sample: null
+writes_unknown:
+  description: On a failure, the writes that may or may not have been applied (never sent again).
+  returned: failure
+  type: list
+  elements: str
+  sample: []
+read_back:
+  description:
+    - When a write's outcome is unknown, the managed fields the read-back after it showed (V(null) when the resource was gone).
+  returned: failure, when a write's outcome is unknown and the read-back succeeded
+  type: dict
+  sample: {}
 error:
   description:
     - The failed HTTP request, when the failure came from the API; never contains a credential. Keys C(method), C(url), C(status)

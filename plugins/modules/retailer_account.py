@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - channel.partner.transport
   - channel.partner.retailer_api.account
   - channel.partner.attributes
+  - channel.partner.attributes.writes
 attributes:
   check_mode:
     support: full
@@ -160,12 +161,23 @@ writes_done:
   sample: [enabled the account 23054]
 applied:
   description:
-    - When a write failed, whether it took effect; V(false) when the vendor refused it or it never left this host, V(true)
-      when a read-back showed it applied (or when every write was applied and only reading the result back failed),
-      V(null) when nobody can tell.
+    - When a write failed, whether it took effect. V(false) when the vendor refused it or it never left this host;
+      V(null) when nobody can tell (its answer was lost or contradicted the request), as the vendor may still apply it later.
   returned: failure of a write
   type: bool
-  sample: false
+  sample: null
+writes_unknown:
+  description: On a failure, the writes that may or may not have been applied (never sent again).
+  returned: failure
+  type: list
+  elements: str
+  sample: []
+read_back:
+  description:
+    - When a write's outcome is unknown, the managed fields the read-back after it showed (V(null) when the resource was gone).
+  returned: failure, when a write's outcome is unknown and the read-back succeeded
+  type: dict
+  sample: {}
 profile_change:
   description:
     - V(none) when the profile did not have to change, V(done) when it was changed and applied (or would be, in check mode),

@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - channel.partner.transport
   - channel.partner.retailer_api.account
   - channel.partner.attributes
+  - channel.partner.attributes.writes
 attributes:
   check_mode:
     support: full
@@ -63,10 +64,10 @@ options:
       - How many packs to add (positive) or remove (negative) on every run. Must not be 0.
       - Exactly one of O(quantity) and O(increment) is required.
       - Not idempotent; prefer O(quantity) unless you really mean to add on every run.
-      - If the connection fails after the request was sent, the request is B(not) sent again. The module reads the account
-        status back instead; when it shows the change applied once, the task succeeds (changed, with a warning); when it
-        shows nothing applied, the task fails saying it was not applied; when it cannot tell, the task fails saying the change
-        may have been applied and that you should check the account before running the task again.
+      - If the answer to the request is lost, the request is B(not) sent again. The account is read back, but a read-back
+        cannot tell this increment from another writer's, nor from one the vendor applies later, so the task fails with
+        RV(applied=null), says what the read-back showed, and gives the total to set with O(quantity) instead, which is
+        safe to run, and to run again later.
     type: int
   packs:
     description:
@@ -212,7 +213,7 @@ plan:
 plans:
   description:
     - With O(packs), one RV(plan) per item, in list order.
-    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) or V(not_attempted), the last for every
+    - On a failure each plan also has C(outcome) (V(done), V(unchanged), V(failed) (not applied), V(unknown) or V(not_attempted), the last for every
       change when the task was refused before its first write) and C(failed) (V(false) for what was done or already right).
   returned: with O(packs), on success and on a failure after the account was read
   type: list
@@ -233,12 +234,23 @@ writes_done:
   sample: [set pack 534 Extra 1,000 emails of the account 23055 (3 -> 6)]
 applied:
   description:
-    - When a write failed, whether it took effect; V(false) when the vendor refused it or it never left this host, V(true)
-      when a read-back showed it applied (or when every write was applied and only reading the result back failed),
-      V(null) when nobody can tell.
+    - When a write failed, whether it took effect. V(false) when the vendor refused it or it never left this host;
+      V(null) when nobody can tell (its answer was lost or contradicted the request), as the vendor may still apply it later.
   returned: failure of a write
   type: bool
-  sample: false
+  sample: null
+writes_unknown:
+  description: On a failure, the writes that may or may not have been applied (never sent again).
+  returned: failure
+  type: list
+  elements: str
+  sample: []
+read_back:
+  description:
+    - When a write's outcome is unknown, the managed fields the read-back after it showed (V(null) when the resource was gone).
+  returned: failure, when a write's outcome is unknown and the read-back succeeded
+  type: dict
+  sample: {}
 allowed_min:
   description: Without O(packs), the smallest total the pack's profile allows, when the wanted total is outside the limits.
   returned: failure, when the wanted total is outside the limits

@@ -231,6 +231,8 @@ def _failed_action(entry):
     action = entry['action'] or '-'
     if entry.get('outcome') == 'not_attempted':
         return '%s (not attempted)' % action
+    if entry.get('outcome') == 'unknown':
+        return '%s (outcome unknown)' % action
     return action
 
 

@@ -311,3 +311,22 @@ def test_missing_requests_is_reported(monkeypatch):
         _partner_api.PartnerApi.from_module(FakeModule())
     assert 'requests' in caught.value.args[0]['msg']
     assert _http.HAS_REQUESTS is True
+
+
+@pytest.mark.parametrize('method, url, target, refused', [
+    ('GET', 'https://api.example.com/a', 'https://api.example.com/b', None),
+    ('GET', 'https://api.example.com/a', 'https://API.example.com:443/b', None),
+    ('GET', 'https://api.example.com/a', 'http://api.example.com/a', 'another origin'),
+    ('GET', 'https://api.example.com/a', 'https://api.example.com:8443/a', 'another origin'),
+    ('GET', 'https://api.example.com/a', 'https://evil.example/a', 'another origin'),
+    ('POST', 'https://api.example.com/token', 'https://api.example.com/token2', 'a POST is never sent on'),
+    ('PATCH', 'https://api.example.com/a', 'https://api.example.com/a', 'a PATCH is never sent on'),
+])
+def test_which_redirects_are_followed(method, url, target, refused):
+    problem = _http.redirect_problem(method, url, target)
+    assert (problem is None) if refused is None else (refused in problem)
+
+
+def test_a_redirect_target_with_credentials_is_shown_without_them():
+    problem = _http.redirect_problem('GET', 'https://api.example.com/a', 'https://user:hunter2@evil.example/a?token=abc')
+    assert 'hunter2' not in problem and 'abc' not in problem
