@@ -20,9 +20,13 @@ description:
   - Run the playbook with C(--check --diff) for a preview of the change; run it without C(--check) and the same report says
     what did change and what it cost. Modules of this collection show the same plan in both, so the preview can be compared
     with the real run line by line.
-  - In check mode no credits are spent, so every regrade sees the same balance; the balance after is the first balance seen
-    minus the credits of all changes. In a real run the last balance a regrade reported is given as well, and a warning says
-    when the two disagree.
+  - The credits of each change are what the price list predicts, and the balance after is the first balance seen minus
+    them; both are labelled as predictions. In a real run every task that regraded reads the balance from the vendor after
+    its last write; the report gives that balance and what the vendor charged, read, not computed, and a warning says when
+    they differ from the prediction.
+  - A task run with C(check_mode) set to V(true) inside a real run (the C(channel.partner.live_service_plan) role prices a plan that
+    way) is a prediction. It is listed apart, never counted as a change made or as credits spent.
+  - A task that wrote something and then failed is listed with what it wrote, and a warning says so.
   - Tasks of other collections and tasks without a plan (the C(_info) modules) are left out; a failed task of this collection
     is always listed, with its message.
   - This callback adds to the stdout callback; it does not replace it. Enable it like any callback, with
@@ -57,7 +61,7 @@ notes:
   - Check mode compares every task with the state before the run. A task that depends on what an earlier task would change
     (for example a pack of an account whose profile an earlier task changes) can be planned differently from what the real
     run does; the report warns when the same resource is changed by more than one task.
-  - The JSON output has C(format_version) 1; a change that would break a reader raises it.
+  - The JSON output has C(format_version) 2; a change that would break a reader raises it.
   - C(docs/plan.md) in the collection shows how to enable the callback and what the report looks like.
 seealso:
   - module: channel.partner.live_service_regrade

@@ -63,13 +63,24 @@ def retailer_argument_spec():
 # The rules. Each takes the option's name (as the user wrote it, with its list position) and its value,
 # which is set (not None), and returns what is wrong with it, or None.
 
+def _boolean(name, value):
+    # Ansible's int type lets true and false through (a bool is an int in Python): true would be sent as 1, or as True.
+    if isinstance(value, bool):
+        return '%s must be an integer, not the boolean %s' % (name, str(value).lower())
+    return None
+
+
 def positive_integer(name, value):
+    if _boolean(name, value):
+        return _boolean(name, value)
     if value <= 0:
         return '%s must be a positive integer, not %s' % (name, value)
     return None
 
 
 def not_negative(name, value):
+    if _boolean(name, value):
+        return _boolean(name, value)
     if value < 0:
         return '%s must be 0 or more, not %s' % (name, value)
     return None
@@ -84,6 +95,8 @@ def greater_than_zero(unit):
 
 
 def not_zero(name, value):
+    if _boolean(name, value):
+        return _boolean(name, value)
     if value == 0:
         return '%s must not be 0' % name
     return None

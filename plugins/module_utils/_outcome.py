@@ -82,11 +82,12 @@ class Item:
     """One resource: its managed fields before the run and as wanted, and the writes between them.
 
     ``plan_fields`` are further keys of its plan entry (credits, balances); ``identity`` keys are shown beside
-    the managed fields in the diff of the single form. A planner subclasses Item for what it needs to know
-    of its resource.
+    the managed fields in the diff of the single form. An item that ``follows`` another item's write changes with
+    it and has no write of its own (the packs a profile change removes). A planner subclasses Item for what it
+    needs to know of its resource.
     """
 
-    def __init__(self, resource, before, wanted, action, writes=(), identity=None, **plan_fields):
+    def __init__(self, resource, before, wanted, action, writes=(), identity=None, follows=None, **plan_fields):
         self.resource = resource
         self.before = before
         self.wanted = wanted
@@ -96,6 +97,7 @@ class Item:
             if write.expects is None:
                 write.expects = dict(wanted)
         self.identity = identity or {}
+        self.follows = follows
         self.plan_fields = plan_fields
         self.outcome = PLANNED if before != wanted else UNCHANGED
 
@@ -157,9 +159,11 @@ class ChangeSet:
     form (``plans``, and a diff keyed by resource).
     """
 
-    def __init__(self, items, single=False):
+    def __init__(self, items, single=False, order=None):
         self.items = list(items)
         self.single = single
+        # The writes in the order they are sent: item by item unless the planner says otherwise.
+        self.order = list(order) if order is not None else [write for item in self.items for write in item.writes]
         self.checked = False
 
     @property
@@ -172,7 +176,10 @@ class ChangeSet:
         return any(item.must_change for item in self.items)
 
     def writes(self):
-        return [write for item in self.items for write in item.writes]
+        return list(self.order)
+
+    def item_of(self, write):
+        return next(item for item in self.items if any(own is write for own in item.writes))
 
     def writes_with(self, outcome):
         return [write for write in self.writes() if write.outcome == outcome]
@@ -206,18 +213,27 @@ class ChangeSet:
         if check_mode:
             self.checked = True
             return
+        for write in self.order:
+            item = self.item_of(write)
+            try:
+                send(item, write)
+            except ApiError as error:
+                self._settle(item, write, error, observe, warn, finish, failure_keys)
+            else:
+                write.outcome = DONE
+                if write.confirm:
+                    self._confirm(item, write, observe, finish, failure_keys)
+            self._done(write)
         for item in self.items:
-            for write in item.writes:
-                try:
-                    send(item, write)
-                except ApiError as error:
-                    self._settle(item, write, error, observe, warn, finish, failure_keys)
-                else:
-                    write.outcome = DONE
-                    if write.confirm:
-                        self._confirm(item, write, observe, finish, failure_keys)
-            if item.must_change:
+            if item.outcome == PLANNED and item.follows is None and not item.writes:
                 item.outcome = DONE
+
+    def _done(self, write):
+        """Once ``write`` is applied: its item is done with its last write, and so is every item that follows it."""
+        for item in self.items:
+            if item.follows is write or (item.writes and all(own.outcome == DONE for own in item.writes)):
+                if item.outcome == PLANNED:
+                    item.outcome = DONE
 
     def _settle(self, item, write, error, observe, warn, finish, failure_keys):
         """A write failed: refused, settled as applied by a read-back, or unknown. Returns only when it was applied."""

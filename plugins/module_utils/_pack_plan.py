@@ -108,14 +108,15 @@ def pack_changes(account_id, wanted_items, status, profile_packs, single=False):
 
 def refuse_limits(changes, account_id, profile_id):
     """Refuse the task when a wanted total is outside its pack's Min..Max in the account's profile."""
-    outside = [change for change in changes.items if not change.within_limits]
+    packs = [change for change in changes.items if isinstance(change, PackChange)]
+    outside = [change for change in packs if not change.within_limits]
     if not outside:
         return
     extra = {'refused': [{'pack_id': change.pack_id, 'min': change.pack.minimum, 'max': change.pack.maximum,
                           'wanted': change.quantity_after} for change in outside]}
     if changes.single:
         extra.update(allowed_min=outside[0].pack.minimum, allowed_max=outside[0].pack.maximum)
-    if len(changes.items) == 1:
+    if len(packs) == 1:
         change = outside[0]
         message = ('the pack %s (%s) allows a total between %s and %s in the profile %s of the account %s; the wanted total is %d (now %d)'
                    % (change.pack_id, change.pack.name, change.pack.minimum, change.pack.maximum, profile_id, account_id,

@@ -33,11 +33,12 @@ def split_service_names(value):
 
 
 def live_service_record(data):
-    """A live service with one type per field, whatever variant the vendor sent."""
+    """A live service with one type per known field, whatever variant the vendor sent, and every other field it sent
+    (``suspend_reason``, ``created``, ...) as it sent it."""
     whmcs = data.get('whmcs_service_id')
     current = data.get('tariff_service_name')
     names = [name for name in split_service_names(data.get('regrade_servicenames')) if name != current]
-    return {
+    return dict(data, **{
         'id': as_int(data.get('id')),
         'client_id': as_int(data.get('client_id')),
         'product': data.get('product'),
@@ -45,7 +46,7 @@ def live_service_record(data):
         'regrade_servicenames': names,
         'suspended': as_bool(data.get('suspended')),
         'whmcs_service_id': None if whmcs in (None, '') else str(whmcs),
-    }
+    })
 
 
 def price_list(data, meta):

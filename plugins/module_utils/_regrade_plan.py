@@ -159,11 +159,34 @@ def predict_after(service, wanted, catalogue):
     return predicted
 
 
-def result(changes, balance, total, diff):
-    """The module result: the services after the run, what the run cost, the plan entries and the diff."""
+def charges(changes, balance, total, observed):
+    """What the vendor took, from the balance read before the first write and the one read after the last.
+
+    The last regrade applied carries the observed figures in its plan entry (``balance_observed``, ``credits_charged``),
+    so that a report can total what the vendor charged beside what the price list predicted. Returns the keys of the
+    module result, and a warning when the two differ.
+    """
+    keys = {'credits_balance_after': observed, 'credits_charged': None}
+    applied = [item for item in changes.changes if item.outcome == 'done' and item.writes and item.writes[0].outcome == 'done']
+    if observed is None or balance is None or not applied:
+        return keys, None
+    charged = credit_amount(balance - credit_amount(observed))
+    keys['credits_charged'] = charged
+    applied[-1].plan_fields.update(balance_observed=credit_amount(observed), credits_charged=charged)
+    predicted = sum(item.plan_fields['credits'] or 0 for item in applied)
+    if charged != predicted:
+        return keys, ('the vendor charged %s credits for the regrades applied (the balance went from %s to %s), where the price list '
+                      'predicted %s under cost_model; credits may also have been spent or added elsewhere meanwhile'
+                      % (charged, balance, credit_amount(observed), predicted))
+    return keys, None
+
+
+def result(changes, balance, total, diff, charged):
+    """The module result: the services after the run, what the run cost (predicted, and ``charged`` as observed by
+    ``charges``), the plan entries and the diff."""
     changed = changes.must_change
-    keys = dict(credits_cost=total, credits_balance_before=balance if changed else None,
-                credits_balance_after=(balance - total) if changed else None)
+    keys = dict(charged, credits_cost=total, credits_balance_before=balance if changed else None,
+                credits_balance_after_predicted=(balance - total) if changed else None)
     if changes.single:
         item = changes.items[0]
         keys.update(live_service=item.service, previous_tariff_service_name=item.previous)

@@ -34,19 +34,22 @@ class Profile:
     """A retailer profile of ``Management/Profile``."""
 
     def __init__(self, item):
+        self.vendor = item
         self.id = as_int(item.get('Id'))
         self.name = item.get('Name')
         self.description = item.get('Description')
         self.client_code = item.get('ClientCode')
 
     def as_result(self):
-        return {'Id': self.id, 'Name': self.name, 'Description': self.description, 'ClientCode': self.client_code}
+        """Every field MailUp sent, the documented ones always there."""
+        return dict(self.vendor, Id=self.id, Name=self.name, Description=self.description, ClientCode=self.client_code)
 
 
 class ProfilePack:
     """A pack a profile allows (``Management/Profile/{id}/Pack``), with the totals it allows."""
 
     def __init__(self, item):
+        self.vendor = item
         self.id = as_int(item.get('Id'))
         self.name = item.get('Name')
         self.description = item.get('Description')
@@ -54,7 +57,8 @@ class ProfilePack:
         self.maximum = item.get('Max')
 
     def as_result(self):
-        return pack_summary(self.id, self)
+        """Every field MailUp sent, the documented ones always there."""
+        return dict(self.vendor, **pack_summary(self.id, self))
 
 
 def pack_summary(pack_id, pack=None, quantity=None, **more):
@@ -116,6 +120,19 @@ class AccountStatus:
     def summary(self):
         """The managed fields of the account, as diffs and plans show them."""
         return {'state': self.state, 'profile_id': self.profile_id}
+
+    def held(self):
+        """(pack id, requested total) of every pack the account lists, in its order."""
+        return [(as_int(pack.get('Id')), int(pack.get('Quantity') or 0)) for pack in self.vendor.get('ActivePacks') or []]
+
+    def reshaped(self, profile_id, offered):
+        """The status as MailUp leaves it after a change to ``profile_id``, whose packs are ``offered`` (ids, in the
+        profile's order): a pack it offers keeps the account's entry (a new one at 0), the packs it does not offer are gone."""
+        vendor = copy.deepcopy(self.vendor)
+        held = dict((str(pack.get('Id')), pack) for pack in vendor.get('ActivePacks') or [])
+        vendor['ActivePacks'] = [held.get(str(pack_id), {'CurrentQuantity': 0, 'Id': pack_id, 'Quantity': 0}) for pack_id in offered]
+        vendor['IdProfile'] = profile_id
+        return AccountStatus(vendor)
 
     def predicted(self, state=None, profile_id=None, totals=(), answer=None):
         """The status once the account has ``state``, ``profile_id`` and each (pack id, total) of ``totals``;

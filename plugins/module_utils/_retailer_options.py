@@ -57,14 +57,36 @@ def account_argument_spec(**options):
     return spec
 
 
+# One pack of the packs option of retailer_account: a total, never an increment, so that the task stays idempotent.
+ACCOUNT_PACK_ITEM = dict(
+    pack_id=dict(type='int'),
+    pack_name=dict(type='str'),
+    quantity=dict(type='int', required=True),
+)
+
+
 def account_module_spec():
     return account_argument_spec(
         state=dict(type='str', default='enabled', choices=['enabled', 'disabled', 'absent']),
         profile=dict(type='str'),
+        packs=dict(type='list', elements='dict', options=ACCOUNT_PACK_ITEM, mutually_exclusive=[('pack_id', 'pack_name')],
+                   required_one_of=[('pack_id', 'pack_name')]),
+        accept_pack_loss=dict(type='bool', default=False),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=300),
         poll_interval=dict(type='float', default=5),
     )
+
+
+def account_problems(params):
+    found = option_problems(params)
+    if params['packs'] is not None:
+        found += list_problems('packs', params['packs'], RULES)
+        if params['state'] == 'absent':
+            found.append('packs cannot be set on an account that is to be deleted (state=absent)')
+        if not params['wait']:
+            found.append('packs needs wait=true: MailUp offers the packs of a new profile only once the profile change is applied')
+    return found
 
 
 def profile_info_spec():

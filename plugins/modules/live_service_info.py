@@ -105,7 +105,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 live_services:
-  description: The live services found, in the order the API lists them; empty when none matched.
+  description:
+    - The live services found, in the order the API lists them; empty when none matched.
+    - Every field the vendor returns is there, the ones below with one type each whatever variant the vendor sent;
+      other fields are passed on as the vendor sent them.
   returned: success
   type: list
   elements: dict
@@ -135,6 +138,19 @@ live_services:
       description: Whether the service is suspended.
       type: bool
       sample: false
+    suspend_reason:
+      description:
+        - Who suspended the service, when the vendor says (V(partner) for a suspension by the partner; another value, such as
+          V(billing) or V(abuse), for one by the system, which the Partner API cannot lift); V(null) when not suspended.
+        - Not documented by the vendor; returned when its answer has it.
+      type: str
+      returned: when the vendor returns it
+      sample: partner
+    created:
+      description: When the service was created, as the vendor writes it (not documented by the vendor; returned when it has it).
+      type: str
+      returned: when the vendor returns it
+      sample: "2024-03-06 10:00:00"
     whmcs_service_id:
       description: The billing-system id of the service, if any.
       type: str

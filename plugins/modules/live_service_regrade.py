@@ -173,6 +173,10 @@ live_service:
                            sample: [Outmail100, Outmail500, Outmail5000, Outmail25000]}
     suspended: {description: "Whether the service is suspended.", type: bool, sample: false}
     whmcs_service_id: {description: "The billing-system id of the service, if any.", type: str, sample: "501"}
+    suspend_reason: {description: "Who suspended the service, when the vendor says (see M(channel.partner.live_service_info)).",
+                     type: str, returned: when the vendor returns it, sample: partner}
+    created: {description: "When the service was created, as the vendor writes it.", type: str, returned: when the vendor returns it,
+              sample: "2024-03-06 10:00:00"}
 live_services:
   description: With O(services), every service of the list after the run (predicted in check mode), shaped as RV(live_service), in list order.
   returned: success, with O(services)
@@ -287,6 +291,7 @@ error:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import wanted_item
+from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, PartnerApi
 from ansible_collections.channel.partner.plugins.module_utils._partner_options import (
@@ -357,11 +362,30 @@ def converge(module, api):
         item.service = service
         return {'tariff_service_name': service['tariff_service_name']}
 
+    def balance_after():
+        """The balance as the vendor shows it after the last write: one read per task that wrote."""
+        if module.check_mode or not changes.wrote:
+            return None
+        try:
+            return api.credit_balance()
+        except ApiError as error:
+            module.warn('the balance could not be read after the regrades (%s), so what they cost is not known' % error)
+            return None
+
     def failure_keys(_item, error):
-        return dict(credits_cost=total, credits_balance_before=balance) if isinstance(error, InsufficientCredits) else {}
+        keys = dict(credits_cost=total, credits_balance_before=balance) if isinstance(error, InsufficientCredits) else {}
+        if changes.wrote:
+            observed, warning = plan.charges(changes, balance, total, balance_after())
+            keys.update(observed)
+            if warning:
+                module.warn(warning)
+        return keys
 
     changes.apply(send, module.check_mode, observe=observe, warn=module.warn, failure_keys=failure_keys)
-    return plan.result(changes, balance, total, module._diff)
+    charged, warning = plan.charges(changes, balance, total, balance_after())
+    if warning:
+        module.warn(warning)
+    return plan.result(changes, balance, total, module._diff, charged)
 
 
 def main():

@@ -242,10 +242,12 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
+from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, pack_items, pack_losses
+from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, needs_profile_packs, refuse_limits
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
-from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, summary_of
-from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_module_spec, option_problems
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, pack_summary, summary_of
+from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_module_spec, account_problems
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
 
 MAX_POLL_INTERVAL = 30
@@ -282,13 +284,22 @@ def converge(module, api):
     if status is None and params['state'] != 'absent':
         raise Refusal('the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
     after = wanted_state(api, account_id, before, params)
-    changes = plan.account_changes(account_id, before, after)
+    wanted_packs = params['packs'] or []
+    moving = after['state'] != 'absent' and after['profile_id'] != before['profile_id']
+    target_packs = None
+    if moving or (wanted_packs and needs_profile_packs(wanted_packs, status)):
+        # The packs of the profile the account will be on: what a profile change keeps, and the limits of the wanted totals.
+        target_packs = read('reading the packs of the profile %s' % after['profile_id'], api.profile_packs, after['profile_id'])
+    names = dict((pack.id, pack.name) for pack in target_packs or [])
+    changes, on_target = plan.onboarding_changes(account_id, before, after, status, target_packs, wanted_packs, names)
+    refuse_limits(changes, account_id, after['profile_id'])
+    losses = refuse_pack_loss(module, changes, account_id, status, after, target_packs, names) if moving else []
     writes = [write.name for write in changes.writes()]
     seen = {'profile_change': 'none', 'answer': None, 'account': None}
     if 'profile' in writes:
         seen['profile_change'] = 'done' if params['wait'] else 'started'
 
-    def send(_item, write):
+    def send(item, write):
         if write.name == 'delete':
             api.delete_account(account_id, external_user_id)
         elif write.name == 'profile':
@@ -300,27 +311,65 @@ def converge(module, api):
             write.confirm = True
             if seen['profile_change'] == 'started':
                 write.expects = None
-        else:
+        elif write.name in ('enable', 'disable'):
             seen['answer'] = api.set_account_enabled(account_id, external_user_id, write.name == 'enable')
+        else:
+            api.add_pack(account_id, external_user_id, item.pack_id, item.amount, work_mode=item.work_mode)
 
-    def observe(_item):
+    def observe(item):
         seen['account'] = api.account_status(account_id, external_user_id)
+        if isinstance(item, PackChange):
+            return None if seen['account'] is None else {'quantity': seen['account'].quantity(item.pack_id)}
         return summary_of(seen['account'])
 
     changes.apply(send, module.check_mode, observe=observe, warn=module.warn)
-    if 'profile' in writes and not module.check_mode:
-        # Read back after the profile change, which MailUp may not have finished; a disable after it is known from its answer.
-        answer = seen['answer'] if writes[-1] == 'disable' else None
-        account = {} if seen['account'] is None else seen['account'].predicted(state=after['state'], answer=answer).as_result()
+    return result(module, changes, status, on_target, after, seen, losses)
+
+
+def refuse_pack_loss(module, changes, account_id, status, after, target_packs, names):
+    """Refuse a profile change that would cost packs, unless accept_pack_loss; returns what it costs."""
+    wanted = dict((change.pack_id, change.quantity_after) for change in pack_items(changes))
+    removed, above = pack_losses(status, target_packs, wanted)
+    if not (removed or above):
+        return []
+    words = describe_losses(removed, above, names, after['profile_id'])
+    losses = loss_summary(removed, above, names)
+    if not module.params['accept_pack_loss']:
+        advice = ' or give those packs a total the profile allows with packs,' if above else ''
+        changes.refuse('the profile change of the account %s to %s would %s. Nothing was changed. Set accept_pack_loss: true to make '
+                       'it anyway,%s once you are sure the customer may lose them' % (account_id, after['profile_id'], words, advice),
+                       pack_losses=losses)
+    module.warn('the profile change of the account %s to %s will %s (accept_pack_loss is set)' % (account_id, after['profile_id'], words))
+    return losses
+
+
+def result(module, changes, status, on_target, after, seen, losses):
+    """The module result: the account as it is after the run (read back after a profile change, otherwise the status read
+    before with what the later writes are known to have done), the packs, what the profile change cost, plans and diff."""
+    packs = pack_items(changes)
+    totals = [(change.pack_id, change.quantity_after) for change in packs if change.must_change]
+    if after['state'] == 'absent' or status is None:
+        account = {}
     else:
-        # An enable, disable or delete is fully described by the request and its answer: no read is needed.
-        account = plan.predicted(status, after, seen['answer'])
-    return changes.result(diff=module._diff, account=account, profile_change=seen['profile_change'])
+        base = on_target if module.check_mode else (seen['account'] or status)
+        # A profile change that is only started is not in the account yet; a disable after the read-back is in its answer.
+        profile_id = None if seen['account'] is not None else after['profile_id']
+        if seen['profile_change'] == 'started':
+            profile_id = None
+        account = base.predicted(state=after['state'], profile_id=profile_id, totals=totals, answer=seen['answer']).as_result()
+    keys = dict(account=account, profile_change=seen['profile_change'], pack_losses=losses)
+    if packs:
+        keys['packs'] = [pack_summary(change.pack_id, change.pack, quantity_before=change.quantity_before,
+                                      quantity_after=change.quantity_after) for change in packs]
+    if not changes.single:
+        # The account's own entry, as without packs; the plan callback reads plans, so nothing counts twice.
+        keys['plan'] = changes.items[0].plan()
+    return changes.result(diff=module._diff, **keys)
 
 
 def main():
     module = AnsibleModule(argument_spec=account_module_spec(), supports_check_mode=True)
-    run(module, option_problems, RetailerApi, converge)
+    run(module, account_problems, RetailerApi, converge)
 
 
 if __name__ == '__main__':

@@ -16,7 +16,8 @@ __metaclass__ = type
 
 import json
 
-FORMAT_VERSION = 1
+# 2: previews inside a real run are predictions, not changes; observed balances and charges; writes done before a failure.
+FORMAT_VERSION = 2
 COLLECTION_PREFIX = 'channel.partner.'
 # Two floats that differ by less than this are the same credit amount (prices have at most cents).
 CREDIT_TOLERANCE = 1e-6
@@ -94,6 +95,8 @@ class PlanReport(object):
         self.changes = []
         self.unchanged = []
         self.failures = []
+        # Tasks run with check_mode: true inside a real run: what they would change, never a change made.
+        self.predictions = []
         self.notes = []
 
     def add(self, task, host, module, result, failed=False, ignored=False, check_mode=None, item=None):
@@ -102,15 +105,19 @@ class PlanReport(object):
         base = {'task': task, 'host': host, 'module': module, 'item': item,
                 'check_mode': self.check_mode if check_mode is None else bool(check_mode)}
         plans = plans_of(result)
+        preview = base['check_mode'] and not self.check_mode
         if failed:
             message = '%s' % (result.get('msg') or 'the task failed without a message')
             done = [plan for plan in plans if plan.get('failed') is False]
             refused = [plan for plan in plans if plan.get('failed') is not False]
             for plan in done:
-                self._add_outcome(base, plan)
+                self._add_outcome(base, plan, preview)
+            # What the task wrote before it failed is said once, with its first failed item.
+            writes_done = [str(write) for write in result.get('writes_done') or []]
             for plan in refused or [None]:
                 # Bulk forms say per item whether it failed or was never sent because another item failed.
-                entry = dict(base, message=message, ignored=bool(ignored), outcome=(plan or {}).get('outcome'))
+                entry = dict(base, message=message, ignored=bool(ignored), outcome=(plan or {}).get('outcome'), writes_done=writes_done)
+                writes_done = []
                 entry.update(self._plan_fields(plan))
                 self.failures.append(entry)
             note = '%s stopped at the failed task %r: the tasks after it are not in this plan.' % (host, task)
@@ -119,7 +126,7 @@ class PlanReport(object):
                 self.notes.append(note)
             return
         for plan in plans:
-            self._add_outcome(base, plan)
+            self._add_outcome(base, plan, preview)
 
     @staticmethod
     def _plan_fields(plan):
@@ -132,11 +139,18 @@ class PlanReport(object):
             'credits': _number(plan.get('credits')),
             'balance_before': _number(plan.get('balance_before')),
             'balance_after': _number(plan.get('balance_after')),
+            # Read from the vendor after the task's last write; only a real run has them.
+            'balance_observed': _number(plan.get('balance_observed')),
+            'credits_charged': _number(plan.get('credits_charged')),
         }
 
-    def _add_outcome(self, base, plan):
+    def _add_outcome(self, base, plan, preview=False):
         entry = dict(base)
         entry.update(self._plan_fields(plan))
+        if preview:
+            if entry['action'] not in (None, 'none'):
+                self.predictions.append(entry)
+            return
         if entry['action'] in (None, 'none'):
             entry['action'] = 'none'
             self.unchanged.append(entry)
@@ -152,15 +166,22 @@ class PlanReport(object):
         # the balance before anything was spent: either way the first balance seen is the run's starting point.
         balance_before = next((entry['balance_before'] for entry in self.changes + self.failures + self.unchanged
                                if entry['balance_before'] is not None), None)
-        observed = None
+        observed = charged = None
         if not self.check_mode:
-            observed = next((entry['balance_after'] for entry in reversed(self.changes) if entry['balance_after'] is not None), None)
+            # What the vendor showed after the tasks' writes: never computed here.
+            read = [entry for entry in self.changes + self.failures if entry['balance_observed'] is not None]
+            observed = read[-1]['balance_observed'] if read else None
+            charges = [entry['credits_charged'] for entry in self.changes + self.failures if entry['credits_charged'] is not None]
+            charged = _number(sum(charges)) if charges else None
         return {
             'changes': len(self.changes),
             'changes_by_action': dict(sorted(by_action.items())),
             'unchanged': len(self.unchanged),
             'failures': len(self.failures),
+            'partial_failures': len([entry for entry in self.failures if entry['writes_done']]),
+            'predictions': len(self.predictions),
             'credits': credits,
+            'credits_charged': charged,
             'balance_before': balance_before,
             'balance_after': None if balance_before is None else balance_before - credits,
             'balance_after_observed': observed,
@@ -172,9 +193,13 @@ class PlanReport(object):
         if totals['balance_after'] is not None and totals['balance_after'] < -CREDIT_TOLERANCE:
             warnings.append('The changes cost %s credits but the balance is %s: each regrade checks only its own cost, '
                             'so the real run would fail part-way.' % (format_number(totals['credits']), format_number(totals['balance_before'])))
+        charged = totals['credits_charged']
         observed, computed = totals['balance_after_observed'], totals['balance_after']
-        if observed is not None and computed is not None and abs(observed - computed) > CREDIT_TOLERANCE:
-            warnings.append('The balance after the last regrade (%s) differs from the starting balance minus the credits of this run (%s): '
+        if charged is not None and abs(charged - totals['credits']) > CREDIT_TOLERANCE:
+            warnings.append('The vendor charged %s credits, where the price list predicted %s: the credits of the changes are '
+                            'predictions, what was charged is read from the balance.' % (format_number(charged), format_number(totals['credits'])))
+        elif observed is not None and computed is not None and abs(observed - computed) > CREDIT_TOLERANCE:
+            warnings.append('The balance read after the last regrade (%s) differs from the starting balance minus the credits of this run (%s): '
                             'credits were spent or added outside this run while it ran.' % (format_number(observed), format_number(computed)))
         seen = {}
         for entry in self.changes:
@@ -183,11 +208,13 @@ class PlanReport(object):
             if len(tasks) > 1:
                 warnings.append('%s is changed by %d tasks (%s): in check mode each of them is compared with the state before the run, '
                                 'so the real run can differ.' % (resource, len(tasks), ', '.join(repr(task) for task in tasks)))
-        mismatched = [entry['task'] for entry in self.changes if entry['check_mode'] != self.check_mode]
-        if mismatched:
-            warnings.append('%d task(s) ran %s although the run was %s: %s.'
-                            % (len(mismatched), 'for real' if self.check_mode else 'in check mode',
-                               'a preview' if self.check_mode else 'real', ', '.join(repr(task) for task in mismatched)))
+        real_in_preview = [entry['task'] for entry in self.changes if self.check_mode and not entry['check_mode']]
+        if real_in_preview:
+            warnings.append('%d task(s) ran for real although the run was a preview: %s.'
+                            % (len(real_in_preview), ', '.join(repr(task) for task in real_in_preview)))
+        partial = [entry for entry in self.failures if entry['writes_done']]
+        for entry in partial:
+            warnings.append('%r failed after it wrote: %s.' % (entry['task'], '; '.join(entry['writes_done'])))
         return warnings
 
     def as_dict(self):
@@ -204,6 +231,7 @@ class PlanReport(object):
             'changes': self.changes,
             'unchanged': self.unchanged,
             'failures': self.failures,
+            'predictions': self.predictions,
             'warnings': self.warnings(totals),
         }
 
@@ -256,13 +284,17 @@ def render_markdown(document):
     ]
     rows = [
         ['Changes', '%d%s' % (totals['changes'], ' (%s)' % _by_action(totals) if totals['changes'] else '')],
-        ['Credits', format_number(totals['credits'])],
+        ['Credits (predicted from the price list)', format_number(totals['credits'])],
         ['Balance before', format_number(totals['balance_before'])],
-        ['Balance after', format_number(totals['balance_after'])],
+        ['Balance after (predicted)', format_number(totals['balance_after'])],
     ]
     if not check:
-        rows.append(['Balance after, as last reported', format_number(totals['balance_after_observed'])])
-    rows += [['Failures', '%d' % totals['failures']], ['Unchanged', '%d' % totals['unchanged']]]
+        rows += [['Credits charged (read from the balance)', format_number(totals['credits_charged'])],
+                 ['Balance after, as read from the vendor', format_number(totals['balance_after_observed'])]]
+    rows += [['Failures', '%d%s' % (totals['failures'], ' (%d after writing)' % totals['partial_failures'] if totals['partial_failures'] else '')],
+             ['Unchanged', '%d' % totals['unchanged']]]
+    if totals['predictions']:
+        rows.append(['Predictions (check mode inside this run)', '%d' % totals['predictions']])
     lines += _table(['', ''], rows)
 
     lines += ['', '## Changes (%d)' % totals['changes'], '']
@@ -276,12 +308,21 @@ def render_markdown(document):
 
     lines += ['', '## Failures (%d)' % totals['failures'], '']
     if document['failures']:
-        lines += _table(['#', 'Task', 'Resource', 'Action', 'Wanted', 'Reason'], [
+        lines += _table(['#', 'Task', 'Resource', 'Action', 'Wanted', 'Reason', 'Written before the failure'], [
             [number, _label(entry) + (' (ignored)' if entry['ignored'] else ''), '`%s`' % entry['resource'] if entry['resource'] else '-',
-             _failed_action(entry), describe_change(entry['before'], entry['after']) if entry['after'] else '-', entry['message']]
+             _failed_action(entry), describe_change(entry['before'], entry['after']) if entry['after'] else '-', entry['message'],
+             '; '.join(entry['writes_done']) or '-']
             for number, entry in enumerate(document['failures'], 1)])
     else:
         lines.append('None.')
+
+    if document['predictions']:
+        lines += ['', '## Predictions inside this run (%d)' % len(document['predictions']), '',
+                  'Tasks run with `check_mode: true`: what they would change. Nothing here was changed or charged, '
+                  'and none of it is in the totals.', '']
+        lines += _table(['Task', 'Resource', 'Action', 'Before', 'After', 'Credits'], [
+            [_label(entry), '`%s`' % entry['resource'], entry['action'], format_fields(entry['before']), format_fields(entry['after']),
+             format_number(entry['credits'])] for entry in document['predictions']])
 
     if document['unchanged']:
         lines += ['', '## Already as wanted (%d)' % totals['unchanged'], '']
@@ -306,10 +347,17 @@ def render_summary(document):
     widths = [max([len(header[column])] + [len(row[column]) for row in rows]) for column in range(2)]
     lines = ['%-*s  %-*s  %7s  %s' % (widths[0], header[0], widths[1], header[1], header[3], header[2])]
     lines += ['%-*s  %-*s  %7s  %s' % (widths[0], row[0], widths[1], row[1], row[3], row[2]) for row in rows]
+    credits = format_number(totals['credits'])
     balance = '%s -> %s' % (format_number(totals['balance_before']), format_number(totals['balance_after']))
-    lines.append('%s: %d change(s)%s | credits: %s | balance: %s | failures: %d | unchanged: %d'
-                 % ('would make' if document['mode'] == 'check' else 'made', totals['changes'],
-                    ' (%s)' % _by_action(totals) if totals['changes'] else '', format_number(totals['credits']), balance,
-                    totals['failures'], totals['unchanged']))
+    if document['mode'] != 'check' and totals['credits_charged'] is not None:
+        credits += ' (charged: %s)' % format_number(totals['credits_charged'])
+    if document['mode'] != 'check' and totals['balance_after_observed'] is not None:
+        balance += ' (read: %s)' % format_number(totals['balance_after_observed'])
+    line = '%s: %d change(s)%s | credits: %s | balance: %s | failures: %d | unchanged: %d' % (
+        'would make' if document['mode'] == 'check' else 'made', totals['changes'],
+        ' (%s)' % _by_action(totals) if totals['changes'] else '', credits, balance, totals['failures'], totals['unchanged'])
+    if totals['predictions']:
+        line += ' | predictions: %d' % totals['predictions']
+    lines.append(line)
     lines += ['WARNING: %s' % warning for warning in document['warnings']]
     return lines

@@ -53,17 +53,21 @@ def test_regrade_list_check_apply_again(emulator, tmp_path):
 
     check, apply, again = run.task('check'), run.task('apply'), run.task('again')
     assert (check['changed'], apply['changed'], again['changed']) == (True, True, False)
-    for key in ('live_services', 'credits_cost', 'credits_balance_before', 'credits_balance_after', 'plans', 'diff'):
+    for key in ('live_services', 'credits_cost', 'credits_balance_before', 'credits_balance_after_predicted', 'diff'):
         assert check[key] == apply[key], key
+    observed = ('balance_observed', 'credits_charged')
+    assert check['plans'] == [dict((key, value) for key, value in plan.items() if key not in observed) for plan in apply['plans']]
     assert (apply['credits_cost'], apply['credits_balance_before'], apply['credits_balance_after']) == (28, 100, 72)
+    assert (check['credits_balance_after'], apply['credits_charged']) == (None, 28)
     assert [plan['action'] for plan in apply['plans']] == ['regrade', 'regrade', 'regrade', 'none']
     # The diff is shown one line per service.
     assert '+    "live_service/1234936": "BackupMX50"' in run.stdout and '-    "live_service/1234936": "BackupMX10"' in run.stdout
 
     reads = [('GET', '/live_services'), ('GET', '/live_services/service_names')]
     assert partner_calls(run.task('log check')['json']) == reads
+    # The writes, then one read of the balance after the last of them.
     assert partner_calls(run.task('log apply')['json']) == reads + [('PATCH', '/live_services/1234931'), ('PATCH', '/live_services/1234936'),
-                                                                    ('PATCH', '/live_services/1234937')]
+                                                                    ('PATCH', '/live_services/1234937'), ('GET', '/clients/self')]
     assert partner_calls(run.task('log again')['json']) == [('GET', '/live_services')]
     assert [plan['action'] for plan in again['plans']] == ['none'] * 4
     assert emulator.snapshot()['partner']['partner_credits'] == 72

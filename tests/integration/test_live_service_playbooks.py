@@ -65,17 +65,21 @@ def test_acceptance_sequence(emulator, tmp_path):
     check = run.task('regrade in check mode')
     assert check['changed'] is True
     assert check['live_service']['tariff_service_name'] == 'Outmail1000'
-    assert (check['credits_cost'], check['credits_balance_before'], check['credits_balance_after']) == (2, 100, 98)
+    assert (check['credits_cost'], check['credits_balance_before'], check['credits_balance_after_predicted']) == (2, 100, 98)
+    # In check mode nothing is read after a write: the observed figures are null, the predicted one is labelled so.
+    assert (check['credits_balance_after'], check['credits_charged']) == (None, None)
     assert check['diff'] == {'before': {'tariff_service_name': 'Outmail500'}, 'after': {'tariff_service_name': 'Outmail1000'}}
     assert partner_calls(run.task('log after check mode')['json']) == [('GET', '/live_services/1234931'),
                                                                        ('GET', '/live_services/service_names')]
 
     real = run.task('regrade')
     assert real['changed'] is True
-    for key in ('live_service', 'credits_cost', 'credits_balance_before', 'credits_balance_after', 'plan', 'diff'):
+    for key in ('live_service', 'credits_cost', 'credits_balance_before', 'credits_balance_after_predicted', 'diff'):
         assert real[key] == check[key], key
+    assert (real['credits_balance_after'], real['credits_charged']) == (98, 2)
+    assert dict(check['plan'], balance_observed=98, credits_charged=2) == real['plan']
     assert real['plan']['action'] == 'regrade' and real['plan']['resource'] == 'live_service/1234931'
-    assert partner_calls(run.task('log after regrade')['json'])[-1] == ('PATCH', '/live_services/1234931')
+    assert partner_calls(run.task('log after regrade')['json'])[-2:] == [('PATCH', '/live_services/1234931'), ('GET', '/clients/self')]
 
     again = run.task('again')
     assert again['changed'] is False

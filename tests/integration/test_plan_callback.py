@@ -70,7 +70,10 @@ EXPECTED_TOTALS = {
     'changes_by_action': {'delete': 1, 'increment': 1, 'regrade': 4, 'set': 1, 'update': 1},
     'unchanged': 3,
     'failures': 2,
+    'partial_failures': 0,
+    'predictions': 0,
     'credits': 35.0,
+    'credits_charged': None,
     'balance_before': 100.0,
     'balance_after': 65.0,
 }
@@ -148,9 +151,11 @@ def test_preview_plan_is_what_the_real_run_does_and_sends_no_write(emulator, tmp
     assert [comparable(entry) for entry in real['unchanged']] == [comparable(entry) for entry in preview['unchanged']]
     assert [dict(comparable(entry), message=entry['message']) for entry in real['failures']] == \
         [dict(comparable(entry), message=entry['message']) for entry in preview['failures']]
-    assert dict(real['totals'], balance_after_observed='-') == dict(preview['totals'], balance_after_observed='-')
-    # The last regrade reported the balance the totals computed, and the emulator agrees.
+    assert dict(real['totals'], balance_after_observed='-', credits_charged='-') == \
+        dict(preview['totals'], balance_after_observed='-', credits_charged='-')
+    # The balance read after the last regrade and what the vendor charged are what the emulator holds and took.
     assert real['totals']['balance_after_observed'] == real['totals']['balance_after'] == 65.0
+    assert real['totals']['credits_charged'] == real['totals']['credits'] == 35.0
     assert [entry['balance_before'] for entry in real['changes'] if entry['resource'].startswith('live_service/')] == [100.0, 98.0, 90.0, 90.0]
     assert real['warnings'] == []
 
@@ -182,8 +187,8 @@ def test_markdown_and_terminal_summary_show_the_totals_a_change_board_reads(emul
 
     markdown = (tmp_path / 'plan.md').read_text()
     assert markdown.startswith('# Change plan: preview (check mode, nothing was changed)')
-    for line in ('| Changes | 8 (delete 1, increment 1, regrade 4, set 1, update 1) |', '| Credits | 35 |', '| Balance before | 100 |',
-                 '| Balance after | 65 |', '| Failures | 2 |',
+    for line in ('| Changes | 8 (delete 1, increment 1, regrade 4, set 1, update 1) |', '| Credits (predicted from the price list) | 35 |',
+                 '| Balance before | 100 |', '| Balance after (predicted) | 65 |', '| Failures | 2 |',
                  '| 4 | upgrade the small outMail of client 9987601 | `live_service/1234933` | regrade | tariff_service_name=Outmail100 '
                  '| tariff_service_name=Outmail5000 | 25 |',
                  '| 6 | set the packs of account 23055 (pack 534) | `retailer_pack/23055/534` | set | quantity=3 | quantity=5 | - |'):
@@ -215,7 +220,8 @@ def test_real_run_report_says_what_did_change(emulator, tmp_path):
     run = plan_run(emulator, tmp_path, tasks, check=False, plan_path=tmp_path / 'applied')
     assert run.rc == 0, run.stdout + run.stderr
     assert 'CHANNEL.PARTNER PLAN (real run)' in run.stdout
-    assert 'made: 1 change(s) (regrade 1) | credits: 2 | balance: 100 -> 98' in run.stdout
+    # What the vendor charged and the balance it shows are read, beside the price list's prediction.
+    assert 'made: 1 change(s) (regrade 1) | credits: 2 (charged: 2) | balance: 100 -> 98 (read: 98)' in run.stdout
     markdown = (tmp_path / 'applied.md').read_text()
     assert markdown.startswith('# Change plan: real run (what was changed)')
-    assert '| Balance after, as last reported | 98 |' in markdown
+    assert '| Balance after, as read from the vendor | 98 |' in markdown and '| Credits charged (read from the balance) | 2 |' in markdown

@@ -114,9 +114,13 @@ def test_account_check_apply_again_with_profile_change_through_202(emulator, tmp
     for key in ('Code', 'Description', 'IdProfile'):
         assert check['account'][key] == apply['account'][key], key
 
-    # Check mode: only the reads needed to decide (status, then the profile list for a name).
+    # Check mode: only the reads needed to decide (status, the profile list for a name, and the packs of the new profile,
+    # to predict what the change keeps and what it would remove).
     assert calls(run.task('log check')['json']) == [('POST', 'token', 200), ('GET', 'Account/23054/Status', 200),
-                                                    ('GET', 'Management/Profile', 200)]
+                                                    ('GET', 'Management/Profile', 200), ('GET', 'Management/Profile/1047/Pack', 200)]
+    # A profile change also reads the packs of the new profile: what the change keeps, and what it would remove.
+    assert calls(run.task('log apply')['json'])[:4] == [('POST', 'token', 200), ('GET', 'Account/23054/Status', 200),
+                                                        ('GET', 'Management/Profile', 200), ('GET', 'Management/Profile/1047/Pack', 200)]
     applied = writes(run.task('log apply')['json'])
     assert applied[0] == ('PUT', 'Account/23054', 200)
     profile_puts = [status for method, path, status in applied[1:] if path == 'Account/23054/Profile/1047']
@@ -152,7 +156,7 @@ def test_account_failures(emulator, tmp_path):
         configure(emulator, 'jobs fail', profile_change_outcome='fail'),
         account_task('job failure', 23054, True, profile='Premium', poll_interval=0.05),
         configure(emulator, 'jobs never end', profile_change_outcome='ok', profile_change_delay=60),
-        account_task('wait timeout', 23055, True, profile='Trial', wait_timeout=1, poll_interval=0.2),
+        account_task('wait timeout', 23055, True, profile='Trial', wait_timeout=1, poll_interval=0.2, accept_pack_loss=True),
         account_task('no wait', 23053, profile='Trial', wait=False),
     ] + log_tasks(emulator, 'log before empty id') + [
         account_task('empty external_user_id', 23055, True, external_user_id=''),
@@ -282,7 +286,7 @@ def test_profile_info_check_apply_again(emulator, tmp_path):
     run = play(emulator, tmp_path, tasks)
     check = run.task('check')
     assert check['changed'] is False and [p['Id'] for p in check['profiles']] == [1048]
-    assert {'Id': 539, 'Name': 'Extra user', 'Min': 1, 'Max': 5} in check['profiles'][0]['packs']
+    assert {'Id': 539, 'Name': 'Extra user', 'Min': 1, 'Max': 5, 'Description': 'One more console user'} in check['profiles'][0]['packs']
     assert [p['Name'] for p in run.task('all')['profiles']] == ['Trial', 'Economy', 'Premium']
     assert run.task('again')['changed'] is False and len(run.task('again')['profiles'][0]['packs']) == 3
     assert writes(run.task('log info')['json']) == []

@@ -34,6 +34,8 @@ def expected_services(state, options, cost_model):
             'id': service['id'], 'client_id': service['client_id'], 'product': service['product'],
             'tariff_service_name': service['tariff_service_name'], 'regrade_servicenames': list(current['regrade_to']),
             'suspended': service['suspended'], 'whmcs_service_id': service['whmcs_service_id'],
+            # Every field the vendor sends, the ones the module does not manage as they are.
+            'suspend_reason': service['suspend_reason'], 'created': service['created'],
             'tariff_credits': float(current['credits']), 'regrade_targets': targets,
         })
     return expected, balance

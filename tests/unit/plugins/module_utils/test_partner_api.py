@@ -36,6 +36,8 @@ def test_live_service_is_normalized(emulator):
         'id': SERVICE, 'client_id': service['client_id'], 'product': 'outmail', 'tariff_service_name': 'Outmail500',
         'regrade_servicenames': service['regrade_servicenames'], 'suspended': False,
         'whmcs_service_id': service['whmcs_service_id'],
+        # Fields the modules do not manage are passed on as the vendor sent them.
+        'suspend_reason': None, 'created': service['created'],
     }
     assert isinstance(service['client_id'], int)
     assert 'Outmail1000' in service['regrade_servicenames']

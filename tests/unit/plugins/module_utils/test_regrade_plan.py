@@ -127,6 +127,28 @@ def test_result_keys_of_each_form(single, keys):
     changes = changes_of((1, 'Outmail500', 'Outmail1000'), single=single)
     balance, total = plan.price(changes, CATALOGUE, 'difference')
     changes.apply(lambda item, write: None, check_mode=True)
-    result = plan.result(changes, balance, total, diff=False)
-    assert set(result) == keys | {'changed', 'credits_cost', 'credits_balance_before', 'credits_balance_after'}
-    assert (result['changed'], result['credits_cost'], result['credits_balance_after']) == (True, 2, 28)
+    # In check mode nothing is charged: the balance after is a prediction, and labelled so.
+    charged, warning = plan.charges(changes, balance, total, None)
+    assert charged == {'credits_balance_after': None, 'credits_charged': None} and warning is None
+    result = plan.result(changes, balance, total, False, charged)
+    assert set(result) == keys | {'changed', 'credits_cost', 'credits_balance_before', 'credits_balance_after_predicted',
+                                  'credits_balance_after', 'credits_charged'}
+    assert (result['changed'], result['credits_cost'], result['credits_balance_after_predicted']) == (True, 2, 28)
+
+
+@pytest.mark.parametrize('observed, charged, warned', [(28, 2, False), (20, 10, True), (28.0, 2, False)])
+def test_what_the_vendor_charged_is_observed_and_differences_are_said(observed, charged, warned):
+    changes = changes_of((1, 'Outmail500', 'Outmail1000'), (2, 'Outmail500', 'Outmail500'))
+    balance, total = plan.price(changes, CATALOGUE, 'difference')
+    changes.apply(lambda item, write: None, check_mode=False)
+    keys, warning = plan.charges(changes, balance, total, observed)
+    assert keys == {'credits_balance_after': observed, 'credits_charged': charged}
+    assert (warning is not None) is warned
+    if warned:
+        assert 'the vendor charged 10 credits for the regrades applied (the balance went from 30 to 20), where the price list ' \
+            'predicted 2' in warning
+    # The last regrade applied carries what was observed; the plan's credits stay the price list's prediction.
+    assert changes.items[0].plan() == {'resource': 'live_service/1', 'action': 'regrade', 'before': {'tariff_service_name': 'Outmail500'},
+                                       'after': {'tariff_service_name': 'Outmail1000'}, 'credits': 2, 'balance_before': 30,
+                                       'balance_after': 28, 'balance_observed': observed, 'credits_charged': charged}
+    assert 'balance_observed' not in changes.items[1].plan()

@@ -37,13 +37,15 @@ def test_upgrade_by_id_reads_prices_once_and_writes_once(emulator):
     assert result['live_service']['tariff_service_name'] == 'Outmail1000'
     assert 'Outmail500' in result['live_service']['regrade_servicenames']
     assert result['previous_tariff_service_name'] == 'Outmail500'
-    assert (result['credits_cost'], result['credits_balance_before'], result['credits_balance_after']) == (2, 100, 98)
+    assert (result['credits_cost'], result['credits_balance_before'], result['credits_balance_after_predicted']) == (2, 100, 98)
+    # Observed: the balance read from the vendor after the write, and what that says was charged.
+    assert (result['credits_balance_after'], result['credits_charged']) == (98, 2)
     assert result['plan'] == {'resource': 'live_service/1234931', 'action': 'regrade',
                               'before': {'tariff_service_name': 'Outmail500'}, 'after': {'tariff_service_name': 'Outmail1000'},
-                              'credits': 2, 'balance_before': 100, 'balance_after': 98}
+                              'credits': 2, 'balance_before': 100, 'balance_after': 98, 'balance_observed': 98, 'credits_charged': 2}
     assert 'diff' not in result
     assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'),
-                                       ('PATCH', '/live_services/1234931')]
+                                       ('PATCH', '/live_services/1234931'), ('GET', '/clients/self')]
     assert service_state(emulator) == ('Outmail1000', 98)
     # Whole credits read as the price list writes them, not 98.0.
     assert json.dumps([result['credits_cost'], result['credits_balance_after'], result['plan']['balance_after']]) == '[2, 98, 98]'
@@ -67,9 +69,13 @@ def test_check_mode_predicts_the_real_run_and_writes_nothing(emulator):
 
     real = regrade(emulator, diff=True, live_service_id=SERVICE_ID, tariff_service_name='Outmail5000')
     assert predicted['changed'] is real['changed'] is True
-    for key in ('live_service', 'previous_tariff_service_name', 'credits_cost', 'credits_balance_before', 'credits_balance_after',
-                'plan', 'diff'):
+    for key in ('live_service', 'previous_tariff_service_name', 'credits_cost', 'credits_balance_before',
+                'credits_balance_after_predicted', 'diff'):
         assert predicted[key] == real[key], key
+    # The plan is the same but for what only the real run can observe.
+    assert predicted['plan'] == dict((key, value) for key, value in real['plan'].items() if key not in ('balance_observed', 'credits_charged'))
+    assert (predicted['credits_balance_after'], predicted['credits_charged']) == (None, None)
+    assert (real['credits_balance_after'], real['credits_charged']) == (78, 22)
     assert real['diff'] == {'before': {'tariff_service_name': 'Outmail500'}, 'after': {'tariff_service_name': 'Outmail5000'}}
     assert real['credits_cost'] == 22
     assert service_state(emulator) == ('Outmail5000', 78)
@@ -86,8 +92,8 @@ def test_full_cost_model_matches_a_vendor_that_charges_the_full_price(emulator):
     emulator.configure(regrade_cost_model='full')
     predicted = regrade(emulator, check_mode=True, live_service_id=SERVICE_ID, tariff_service_name='Outmail100', cost_model='full')
     real = regrade(emulator, live_service_id=SERVICE_ID, tariff_service_name='Outmail100', cost_model='full')
-    assert predicted['credits_cost'] == real['credits_cost'] == 5
-    assert predicted['credits_balance_after'] == real['credits_balance_after'] == 95
+    assert predicted['credits_cost'] == real['credits_cost'] == real['credits_charged'] == 5
+    assert predicted['credits_balance_after_predicted'] == real['credits_balance_after'] == 95
     assert service_state(emulator) == ('Outmail100', 95)
 
 
@@ -96,7 +102,8 @@ def test_lookup_by_product_and_whmcs_service_id(emulator):
     assert result['changed'] is True, result
     assert result['live_service']['id'] == 1234932
     # The list already carries the regrade targets: no second read of the service.
-    assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234932')]
+    assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234932'),
+                                       ('GET', '/clients/self')]
     search = emulator.requests(api='partner')[0]['query']['search']
     assert "'product':'profilter'" in search and "'whmcs_service_id':'502'" in search
 
@@ -281,12 +288,18 @@ def test_property_check_mode_predicts_and_second_run_is_a_no_op(emulator, scenar
     assert not real.get('failed'), real
     assert predicted['changed'] == real['changed'] == (start != wanted)
     for key in ('live_service', 'previous_tariff_service_name', 'credits_cost', 'credits_balance_before',
-                'credits_balance_after', 'plan', 'diff'):
+                'credits_balance_after_predicted', 'diff'):
         assert predicted[key] == real[key], key
+    observed = ('balance_observed', 'credits_charged')
+    assert predicted['plan'] == dict((key, value) for key, value in real['plan'].items() if key not in observed)
     assert real['credits_cost'] == cost
     balance_after = scenario['balance'] - cost
     if start != wanted:
-        assert real['credits_balance_after'] == balance_after
+        # What the result says the vendor holds and took is what the emulator holds and took.
+        assert (real['credits_balance_after'], real['credits_charged']) == (balance_after, cost)
+        assert (real['plan']['balance_observed'], real['plan']['credits_charged']) == (balance_after, cost)
+    else:
+        assert real['credits_balance_after'] is None and 'balance_observed' not in real['plan']
     assert service_state(emulator, service_id) == (wanted, balance_after)
     assert len(emulator.writes()) == (1 if start != wanted else 0)
 

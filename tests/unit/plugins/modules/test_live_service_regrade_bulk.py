@@ -35,14 +35,24 @@ def balance(emu):
     return emu.snapshot()['partner']['partner_credits']
 
 
+def without_observed(plans):
+    """The plans without what only a real run can observe (the balance read after its last write)."""
+    return [dict((key, value) for key, value in plan.items() if key not in ('balance_observed', 'credits_charged')) for plan in plans]
+
+
 def test_a_list_is_one_list_read_one_price_read_and_one_patch_per_change(emulator):
     result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}], diff=True)
 
     assert result['changed'] is True, result
+    # One balance read after the last write, whatever the length of the list.
     assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931'),
-                                       ('PATCH', '/live_services/1234936'), ('PATCH', '/live_services/1234937')]
+                                       ('PATCH', '/live_services/1234936'), ('PATCH', '/live_services/1234937'), ('GET', '/clients/self')]
     assert [service['tariff_service_name'] for service in result['live_services']] == ['Outmail1000', 'BackupMX50', 'MasterDNS100', 'Profilter50']
-    assert (result['credits_cost'], result['credits_balance_before'], result['credits_balance_after']) == (28, 100, 72)
+    assert (result['credits_cost'], result['credits_balance_before'], result['credits_balance_after_predicted']) == (28, 100, 72)
+    assert (result['credits_balance_after'], result['credits_charged']) == (72, 28)
+    # The last regrade applied carries what was observed.
+    assert (result['plans'][2]['balance_observed'], result['plans'][2]['credits_charged']) == (72, 28)
+    assert ['balance_observed' in plan for plan in result['plans']] == [False, False, True, False]
     # The balances run from one change to the next; the service already right costs nothing and is not counted.
     assert [(plan['action'], plan['credits'], plan['balance_before'], plan['balance_after']) for plan in result['plans']] == [
         ('regrade', 2, 100, 98), ('regrade', 16, 98, 82), ('regrade', 10, 82, 72), ('none', 0, None, None)]
@@ -72,14 +82,17 @@ def test_check_mode_predicts_the_real_run_exactly_and_writes_nothing(emulator):
     assert emulator.writes() == []
     assert tariffs(emulator)[1234931] == 'Outmail500' and balance(emulator) == 100
     real = regrade(emulator, THREE, diff=True)
-    for key in ('changed', 'live_services', 'credits_cost', 'credits_balance_before', 'credits_balance_after', 'plans', 'diff'):
+    for key in ('changed', 'live_services', 'credits_cost', 'credits_balance_before', 'credits_balance_after_predicted', 'diff'):
         assert predicted[key] == real[key], key
+    assert predicted['plans'] == without_observed(real['plans'])
+    assert predicted['credits_balance_after'] is None and real['credits_balance_after'] == balance(emulator) == 72
 
 
 def test_a_list_of_one_reads_that_service_only(emulator):
     result = regrade(emulator, THREE[:1])
     assert result['changed'] is True
-    assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931')]
+    assert partner_calls(emulator) == [('GET', '/live_services/1234931'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931'),
+                                       ('GET', '/clients/self')]
     assert 'live_service' not in result and 'plan' not in result and len(result['plans']) == 1
 
 
@@ -229,10 +242,13 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
     changes = [service_id for service_id, name in scenario['wanted'] if name != start[service_id]]
     assert not real.get('failed'), real
     assert predicted['changed'] == real['changed'] == bool(changes)
-    for key in ('live_services', 'credits_cost', 'credits_balance_before', 'credits_balance_after', 'plans', 'diff'):
+    for key in ('live_services', 'credits_cost', 'credits_balance_before', 'credits_balance_after_predicted', 'diff'):
         assert predicted[key] == real[key], key
+    assert predicted['plans'] == without_observed(real['plans'])
     assert real['credits_cost'] == total
     assert balance(emulator) == scenario['balance'] - total
+    if changes:
+        assert (real['credits_balance_after'], real['credits_charged']) == (balance(emulator), total)
     state = tariffs(emulator)
     assert all(state[service_id] == name for service_id, name in scenario['wanted'])
     assert [entry['path'] for entry in emulator.writes()] == ['/api-v1/live_services/%s' % service_id for service_id in changes]

@@ -131,7 +131,7 @@ def test_profile_change_polls_through_202_until_200(emulator):
 
 def test_profile_change_with_201_progress(emulator):
     emulator.configure(profile_change_delay=0.1, profile_change_progress_status=201)
-    result = run_module('retailer_account', account(emulator, 23055, profile='1046', poll_interval=0.02))
+    result = run_module('retailer_account', account(emulator, 23055, profile='1046', poll_interval=0.02, accept_pack_loss=True))
     assert result['profile_change'] == 'done' and stored_account(emulator, 23055)['IdProfile'] == 1046
 
 
@@ -186,37 +186,52 @@ def _profile_reference(draw_value, profile_id):
     wanted_state=st.sampled_from(['enabled', 'disabled', 'absent']),
     wanted_profile=st.one_of(st.none(), st.sampled_from(sorted(PROFILES))),
     reference=st.tuples(st.sampled_from(['id', 'name']), st.booleans()),
+    accept_pack_loss=st.booleans(),
 )
 def test_property_converges_and_check_mode_predicts(emulator, account_id, start_code, start_profile, wanted_state,
-                                                    wanted_profile, reference):
+                                                    wanted_profile, reference, accept_pack_loss):
     emulator.reset()
     set_start(emulator, account_id, start_code, start_profile)
-    options = {'state': wanted_state}
+    options = {'state': wanted_state, 'accept_pack_loss': accept_pack_loss}
     if wanted_profile is not None:
         options['profile'] = _profile_reference(reference, wanted_profile)
     args = account(emulator, account_id, **options)
+    start = emulator.snapshot()
     emulator.clear_requests()
 
     predicted = run_module('retailer_account', args, check_mode=True, diff=True)
-    assert 'failed' not in predicted, predicted
     assert emulator.writes() == []
-
     real = run_module('retailer_account', args, diff=True)
+    expected_profile = start_profile if wanted_profile is None else wanted_profile
+
+    # What the profile change would cost in packs, from the emulator's own state: held packs the new profile does not
+    # offer, and held totals above its maximum.
+    held = dict((pack['Id'], pack['Quantity']) for pack in account_in(start, account_id)['ActivePacks'])
+    offered = dict((pack['Id'], pack['Max']) for pack in profile_in(start, expected_profile)['Packs'])
+    lost = sorted(pack_id for pack_id, quantity in held.items() if quantity > 0 and (pack_id not in offered or quantity > offered[pack_id]))
+    if wanted_state != 'absent' and expected_profile != start_profile and lost and not accept_pack_loss:
+        # Refused before any write, naming every pack, the same in check mode and for real.
+        assert predicted['failed'] and real['failed'] and predicted['msg'] == real['msg'], (predicted, real)
+        assert sorted(loss['pack_id'] for loss in real['pack_losses']) == lost
+        assert 'accept_pack_loss' in real['msg'] and emulator.writes() == [] and emulator.snapshot() == start
+        return
+    assert 'failed' not in predicted, predicted
     assert 'failed' not in real, real
     assert real['changed'] == predicted['changed']
     assert real['plan'] == predicted['plan'] and real['diff'] == predicted['diff']
+    assert real.get('plans') == predicted.get('plans')
     assert real['profile_change'] == predicted['profile_change']
-    expected_profile = start_profile if wanted_profile is None else wanted_profile
     entry = stored_account(emulator, account_id)
     if wanted_state == 'absent':
         assert entry is None and real['account'] == {} and predicted['account'] == {}
     else:
         assert entry['Code'] == (0 if wanted_state == 'enabled' else 1)
         assert entry['IdProfile'] == expected_profile
-        for key in ('Code', 'Description', 'IdProfile', 'IdAccount', 'Credits', 'ValidFrom', 'ValidTo'):
-            assert real['account'][key] == predicted['account'][key], key
-        if expected_profile == start_profile:
-            assert real['account'] == predicted['account']
+        # The packs a profile change re-shapes are predicted too: check mode shows the account the real run leaves.
+        assert real['account'] == predicted['account']
+        removed = sorted(loss['pack_id'] for loss in real['pack_losses'] if loss['reason'] == 'removed')
+        moved = expected_profile != start_profile
+        assert removed == (sorted(pack_id for pack_id in held if held[pack_id] > 0 and pack_id not in offered) if moved else [])
     should_change = wanted_state == 'absent' or start_code != (0 if wanted_state == 'enabled' else 1) or expected_profile != start_profile
     assert real['changed'] == should_change
 

@@ -23,15 +23,16 @@ def info_args(emu, **options):
 def expected_profiles(emu, profile_id=None, name=None, include_packs=False):
     """What the module must return, computed from the emulator's state rather than from the API."""
     state = emu.snapshot()['retailer']
-    names = dict((pack['Id'], pack['Name']) for pack in state['packs'])
+    catalogue = dict((pack['Id'], pack) for pack in state['packs'])
     expected = []
     for profile in state['profiles']:
         if (profile_id is not None and profile['Id'] != profile_id) or (name is not None and profile['Name'] != name):
             continue
         entry = dict((key, profile[key]) for key in ('Id', 'Name', 'Description', 'ClientCode'))
         if include_packs:
-            entry['packs'] = [{'Id': p['Id'], 'Name': names.get(p['Id'], str(p['Id'])), 'Min': p['Min'], 'Max': p['Max']}
-                              for p in profile['Packs']]
+            # Every field MailUp sends for a pack, Description included.
+            entry['packs'] = [{'Id': p['Id'], 'Name': catalogue.get(p['Id'], {}).get('Name', str(p['Id'])), 'Min': p['Min'], 'Max': p['Max'],
+                               'Description': catalogue.get(p['Id'], {}).get('Description', '')} for p in profile['Packs']]
         expected.append(entry)
     return expected
 
@@ -53,7 +54,8 @@ def test_filters(emulator, options, ids):
 def test_include_packs_reads_the_packs_of_the_returned_profiles_only(emulator):
     result = run_module('retailer_profile_info', info_args(emulator, name='Economy', include_packs=True))
     assert result['profiles'] == expected_profiles(emulator, name='Economy', include_packs=True)
-    assert result['profiles'][0]['packs'][0] == {'Id': 534, 'Name': 'Extra 1,000 emails', 'Min': 0, 'Max': 10}
+    assert result['profiles'][0]['packs'][0] == {'Id': 534, 'Name': 'Extra 1,000 emails', 'Min': 0, 'Max': 10,
+                                                 'Description': 'Extra 1,000 emails per month'}
     paths = [r['path'].rsplit('RetailerService.svc/', 1)[-1] for r in emulator.requests(api='retailer')]
     assert paths == ['Management/Profile', 'Management/Profile/1047/Pack']
 

@@ -18,10 +18,14 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[4] / 'docs' / 'plan.schema
 STARTED = '2025-01-02T03:04:05Z'
 
 
-def regrade_plan(service_id, before, after, credits, balance_before):
-    return {'resource': 'live_service/%s' % service_id, 'action': 'regrade' if before != after else 'none',
+def regrade_plan(service_id, before, after, credits, balance_before, observed=None, charged=None):
+    plan = {'resource': 'live_service/%s' % service_id, 'action': 'regrade' if before != after else 'none',
             'before': {'tariff_service_name': before}, 'after': {'tariff_service_name': after},
             'credits': credits, 'balance_before': balance_before, 'balance_after': balance_before - credits}
+    if observed is not None:
+        # What a real run reads from the vendor after the task's last write.
+        plan.update(balance_observed=observed, credits_charged=charged)
+    return plan
 
 
 def pack_plan(account_id, pack_id, before, after):
@@ -111,14 +115,69 @@ def test_preview_over_the_balance_warns_that_the_real_run_would_fail_part_way():
                                     'so the real run would fail part-way.']
 
 
-def test_real_run_warns_when_the_reported_balance_disagrees_with_the_credits_spent():
+def test_real_run_warns_when_the_balance_read_disagrees_with_the_credits_spent():
     plan_report = report(check_mode=False)
-    add(plan_report, 'first', {'plan': regrade_plan(1234931, 'Outmail500', 'Outmail1000', 2.0, 100.0)})
+    add(plan_report, 'first', {'plan': regrade_plan(1234931, 'Outmail500', 'Outmail1000', 2.0, 100.0, 98.0, 2.0)})
     # Someone spent 10 credits elsewhere between the two tasks.
-    add(plan_report, 'second', {'plan': regrade_plan(1234933, 'Outmail100', 'Outmail500', 3.0, 88.0)})
+    add(plan_report, 'second', {'plan': regrade_plan(1234933, 'Outmail100', 'Outmail500', 3.0, 88.0, 85.0, 3.0)})
     totals = plan_report.totals()
     assert (totals['balance_before'], totals['balance_after'], totals['balance_after_observed']) == (100.0, 95.0, 85.0)
+    assert (totals['credits'], totals['credits_charged']) == (5, 5)
     assert any('differs from the starting balance minus the credits' in warning for warning in plan_report.warnings(totals))
+
+
+def test_the_balance_after_is_read_never_computed():
+    plan_report = report(check_mode=False)
+    # A regrade without an observed balance (the read after it failed): the report has no observed figure.
+    add(plan_report, 'first', {'plan': regrade_plan(1234931, 'Outmail500', 'Outmail1000', 2.0, 100.0)})
+    totals = plan_report.totals()
+    assert (totals['balance_after'], totals['balance_after_observed'], totals['credits_charged']) == (98.0, None, None)
+    assert plan_report.warnings(totals) == []
+
+
+def test_what_the_vendor_charged_beside_what_the_price_list_predicted():
+    plan_report = report(check_mode=False)
+    # The price list's difference model says 2; the vendor took the full price.
+    add(plan_report, 'first', {'plan': regrade_plan(1234931, 'Outmail500', 'Outmail1000', 2.0, 100.0, 90.0, 10.0)})
+    document = plan_report.as_dict()
+    assert (document['totals']['credits'], document['totals']['credits_charged'], document['totals']['balance_after_observed']) == (2, 10, 90)
+    assert document['warnings'] == ['The vendor charged 10 credits, where the price list predicted 2: the credits of the changes are '
+                                    'predictions, what was charged is read from the balance.']
+    assert 'made: 1 change(s) (regrade 1) | credits: 2 (charged: 10) | balance: 100 -> 98 (read: 90)' in render_summary(document)[-2]
+    markdown = render_markdown(document)
+    assert '| Credits charged (read from the balance) | 10 |' in markdown and '| Balance after, as read from the vendor | 90 |' in markdown
+    assert not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+
+
+def test_previews_inside_a_real_run_are_predictions_never_changes():
+    plan_report = report(check_mode=False)
+    # The live_service_plan role prices every regrade in check mode, then regrades for real.
+    for name, check_mode, observed in (('price', True, None), ('regrade', False, 98.0)):
+        add(plan_report, name, {'plan': regrade_plan(1234931, 'Outmail500', 'Outmail1000', 2.0, 100.0, observed, observed and 2.0)},
+            check_mode=check_mode)
+    document = plan_report.as_dict()
+    assert [entry['task'] for entry in document['changes']] == ['regrade']
+    assert [entry['task'] for entry in document['predictions']] == ['price']
+    assert (document['totals']['changes'], document['totals']['credits'], document['totals']['predictions']) == (1, 2, 1)
+    assert document['warnings'] == []
+    markdown = render_markdown(document)
+    assert '## Predictions inside this run (1)' in markdown and '| price | `live_service/1234931` | regrade |' in markdown
+    assert not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+
+
+def test_a_task_that_wrote_and_then_failed_says_what_it_wrote():
+    plan_report = report(check_mode=False)
+    add(plan_report, 'enable and move', {'msg': 'could not change the profile', 'writes_done': ['enabled the account 23054'],
+                                         'plan': {'resource': 'retailer_account/23054', 'action': 'update',
+                                                  'before': {'state': 'disabled', 'profile_id': 1046},
+                                                  'after': {'state': 'enabled', 'profile_id': 1047}, 'outcome': 'failed', 'failed': True}},
+        module='channel.partner.retailer_account', failed=True, ignored=True)
+    document = plan_report.as_dict()
+    assert document['failures'][0]['writes_done'] == ['enabled the account 23054']
+    assert document['totals']['partial_failures'] == 1
+    assert "'enable and move' failed after it wrote: enabled the account 23054." in document['warnings']
+    assert '| enabled the account 23054 |' in render_markdown(document)
+    assert not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
 
 
 def test_the_same_resource_changed_twice_is_a_warning():
