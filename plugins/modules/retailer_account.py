@@ -10,13 +10,18 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: retailer_account
-short_description: Enable, disable, re-profile or delete a MailUp retailer customer account
+short_description: Enable, disable, re-profile or delete a MailUp retailer customer account, and set its packs
 version_added: 0.1.0
 description:
   - Manages an existing customer account of a MailUp retailer through the Retailer API
-    (RetailerService), that is whether it is enabled or disabled, which profile it has, or whether it exists at all.
+    (RetailerService), that is whether it is enabled or disabled, which profile it has, or whether it exists at all,
+    and with O(packs) the totals of its packs on that profile.
   - The current state is read from C(GET Account/{id}/Status); only what differs from the wanted state is written.
   - A profile change is asynchronous at MailUp; by default the module waits until it is applied (see O(wait)).
+  - A profile change makes MailUp re-shape the account's packs to the new profile. The packs the new profile does not
+    offer are removed, a new one starts at 0, and a total above the new maximum stays above it. The module reads the packs
+    of the new profile first; a change that would remove packs the account holds, or leave a total above the new maximum,
+    is refused before any write, naming every pack and its quantity, unless O(accept_pack_loss=true).
   - The module does not create accounts.
 author:
   - Channel Partner Maintainers (@channel-partner)
@@ -31,10 +36,12 @@ attributes:
     support: full
     details:
       - Check mode sends no write at all, not even the profile change request, because that request itself starts the change.
+      - It predicts every write of the real run, the packs on the new profile and the packs the profile change removes included.
   diff_mode:
     support: full
     details:
-      - The diff shows the state and the profile id before and after.
+      - The diff shows the state and the profile id before and after; with O(packs), or when the profile change removes
+        packs, one line per resource keyed C(retailer_account/<id>) and C(retailer_pack/<account>/<pack>).
   idempotent:
     support: full
 options:
@@ -53,6 +60,30 @@ options:
         profile has that name. A value made of digits is taken as an id when a profile has that id.
       - When omitted, the profile is left as it is. Ignored with O(state=absent).
     type: str
+  packs:
+    description:
+      - The packs the account must have on its (new) profile, as totals; packs not listed keep their total, except those a
+        profile change removes.
+      - Each item names its pack by C(pack_id) or C(pack_name) (among the packs of the profile the account will be on) and
+        gives C(quantity). A pack may appear only once, whether by id or by name.
+      - Every total is checked against the pack's C(Min) and C(Max) in the profile the account will be on before the first
+        write; the packs are set after the profile change and before a disable.
+      - Needs O(wait=true) when the profile changes (MailUp offers the packs of a new profile only once the change is
+        applied); not with O(state=absent).
+    type: list
+    elements: dict
+    suboptions:
+      pack_id: {description: "The id of the pack.", type: int}
+      pack_name: {description: "The name of the pack, among the packs of the profile the account will be on.", type: str}
+      quantity: {description: "The total the account must have, within the profile's limits.", type: int, required: true}
+  accept_pack_loss:
+    description:
+      - Make a profile change even when MailUp would remove packs the account holds (the new profile does not offer them)
+        or leave a total above the new profile's maximum. The module then warns, and returns the packs in RV(pack_losses).
+      - With V(false), such a change is refused before any write; give those packs a total the new profile allows with
+        O(packs), or set this option once the customer may lose them.
+    type: bool
+    default: false
   wait:
     description:
       - Whether to wait until a profile change is applied.
@@ -74,9 +105,9 @@ options:
 notes:
   - >-
     When several things change, they are written in this order: the account is enabled first (so that a profile change
-    happens on an active account), then the profile is changed, then the account is disabled (again so that the profile
-    change happens while it is still active). When a write fails after an earlier one succeeded, the error message lists
-    the writes that were already done.
+    happens on an active account), then the profile is changed, then the packs are set, then the account is disabled
+    (again so that the changes happen while it is still active). When a write fails after an earlier one succeeded,
+    the error message lists the writes that were already done.
   - The profile change is polled by repeating the same C(PUT Account/{id}/Profile/{id_Profile}), as MailUp documents;
     V(202) (or V(201)) means still running, V(200) applied, V(500) failed.
 seealso:
@@ -178,6 +209,32 @@ read_back:
   returned: failure, when a write's outcome is unknown and the read-back succeeded
   type: dict
   sample: {}
+packs:
+  description:
+    - With O(packs), every pack of the list in list order, with its total before the run (on the new profile, when the
+      profile changes) and after it (predicted in check mode).
+  returned: success, with O(packs)
+  type: list
+  elements: dict
+  sample: [{Id: 534, Name: "Extra 1,000 emails", Min: 0, Max: 10, quantity_before: 0, quantity_after: 4}]
+pack_losses:
+  description:
+    - What a profile change costs the account in packs; empty when it costs nothing or the profile does not change.
+    - C(reason) is V(removed) (the new profile does not offer the pack; C(quantity_after) 0) or V(above_maximum) (the
+      total stays above the new profile's C(maximum)).
+    - On a refusal (without O(accept_pack_loss)), the packs the change would cost.
+  returned: success, and on a refusal for pack loss
+  type: list
+  elements: dict
+  sample: [{pack_id: 536, name: null, quantity_before: 2, quantity_after: 0, reason: removed}]
+plans:
+  description:
+    - With O(packs), or when a profile change removes packs, one plan per resource in the order of RV(plan)'s fields, the
+      account first; a removed pack has action V(remove). RV(plan) still describes the account alone.
+  returned: when the task covers more than the account
+  type: list
+  elements: dict
+  sample: [{resource: retailer_pack/23055/536, action: remove, before: {quantity: 2}, after: {quantity: 0}}]
 profile_change:
   description:
     - V(none) when the profile did not have to change, V(done) when it was changed and applied (or would be, in check mode),
@@ -284,7 +341,8 @@ def converge(module, api):
     if status is None and params['state'] != 'absent':
         raise Refusal('the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
     after = wanted_state(api, account_id, before, params)
-    wanted_packs = params['packs'] or []
+    # Totals only: the account task stays idempotent.
+    wanted_packs = [dict(pack, increment=None) for pack in params['packs'] or []]
     moving = after['state'] != 'absent' and after['profile_id'] != before['profile_id']
     target_packs = None
     if moving or (wanted_packs and needs_profile_packs(wanted_packs, status)):
