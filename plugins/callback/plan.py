@@ -24,8 +24,8 @@ description:
     them; both are labelled as predictions. In a real run every task that regraded reads the balance from the vendor after
     its last write; the report gives that balance and what the vendor charged, read, not computed, and a warning says when
     they differ from the prediction.
-  - A task run with C(check_mode) set to V(true) inside a real run (the C(channel.partner.live_service_plan) role prices a plan that
-    way) is a prediction. It is listed apart, never counted as a change made or as credits spent.
+  - A task with C(check_mode) set to V(true) on the task itself (the C(channel.partner.live_service_plan) role prices a plan that
+    way) is a prediction in a real run and in a preview alike. It is listed apart, never counted as a change or as credits.
   - A task that wrote something and then failed is listed with what it wrote, and a warning says so.
   - Tasks of other collections and tasks without a plan (the C(_info) modules) are left out; a failed task of this collection
     is always listed, with its message.
@@ -106,6 +106,15 @@ def _host_name(task_result):
     return host.get_name()
 
 
+def _previews_only(task):
+    """Whether the task itself says check_mode: true (it previews in a real run as in a preview), or None if that cannot
+    be told from the task as written."""
+    written = getattr(task, '_ds', None)
+    if not isinstance(written, dict):
+        return None
+    return 'check_mode' in written and task.check_mode is True
+
+
 def _module_name(task):
     # resolved_action is the FQCN even when the playbook used a short name with the collections keyword.
     return getattr(task, 'resolved_action', None) or task.action
@@ -133,7 +142,7 @@ class CallbackModule(CallbackBase):
         result = _result_of(task_result)
         check_mode = task.check_mode if isinstance(getattr(task, 'check_mode', None), bool) else None
         self.report.add(task_result.task_name, _host_name(task_result), module, result, failed=failed, ignored=ignored,
-                        check_mode=check_mode, item=item)
+                        check_mode=check_mode, item=item, preview=_previews_only(task))
 
     @staticmethod
     def _is_loop_summary(task_result):

@@ -375,7 +375,9 @@ def converge(module, api):
     def failure_keys(_item, error):
         keys = dict(credits_cost=total, credits_balance_before=balance) if isinstance(error, InsufficientCredits) else {}
         if changes.wrote:
-            observed, warning = plan.charges(changes, balance, total, balance_after())
+            # After a refusal for credits the API has just read the balance: the same figure, one request fewer.
+            read = error.balance if isinstance(error, InsufficientCredits) and error.balance is not None else balance_after()
+            observed, warning = plan.charges(changes, balance, total, read)
             keys.update(observed)
             if warning:
                 module.warn(warning)

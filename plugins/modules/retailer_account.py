@@ -149,6 +149,25 @@ EXAMPLES = r'''
     external_user_id: cust-23054
     state: disabled
 
+- name: Move the account to the Trial profile with 2 packs of extra e-mails there, accepting that its SMS packs go
+  channel.partner.retailer_account:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    account_id: 23055
+    external_user_id: cust-23055
+    profile: Trial
+    packs:
+      - pack_id: 534
+        quantity: 2
+    accept_pack_loss: true
+  register: onboarded
+
+- name: Show what the profile change took
+  ansible.builtin.debug:
+    msg: "{{ onboarded.pack_losses }}"
+
 - name: Delete an account
   channel.partner.retailer_account:
     client_id: "{{ mailup_client_id }}"

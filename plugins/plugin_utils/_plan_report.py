@@ -99,13 +99,18 @@ class PlanReport(object):
         self.predictions = []
         self.notes = []
 
-    def add(self, task, host, module, result, failed=False, ignored=False, check_mode=None, item=None):
+    def add(self, task, host, module, result, failed=False, ignored=False, check_mode=None, item=None, preview=None):
         """Record one task (or loop item) result. Results without a plan (info modules, skips) add nothing
-        unless they failed: a failure of this collection's module is always worth a line."""
+        unless they failed: a failure of this collection's module is always worth a line.
+
+        ``preview`` marks a task that runs in check mode whatever the run's mode (``check_mode: true`` on the task): what
+        it would change is a prediction in a real run and in a preview alike, never a change, and in no total. When the
+        caller cannot tell, a task in check mode inside a real run is one."""
         base = {'task': task, 'host': host, 'module': module, 'item': item,
                 'check_mode': self.check_mode if check_mode is None else bool(check_mode)}
         plans = plans_of(result)
-        preview = base['check_mode'] and not self.check_mode
+        if preview is None:
+            preview = base['check_mode'] and not self.check_mode
         if failed:
             message = '%s' % (result.get('msg') or 'the task failed without a message')
             done = [plan for plan in plans if plan.get('failed') is False]

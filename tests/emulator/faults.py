@@ -144,9 +144,11 @@ class RequestLog:
     def __init__(self):
         self.lock = threading.Lock()
         self.entries = []
+        # Set by a test harness (POST /_emulator/label) to tell whose requests these are, such as the task now running.
+        self.label = None
 
     def start(self, method, path, query, api):
-        entry = {'method': method, 'path': path, 'query': query, 'status': None, 'time': time.time(), 'api': api}
+        entry = {'method': method, 'path': path, 'query': query, 'status': None, 'time': time.time(), 'api': api, 'label': self.label}
         with self.lock:
             self.entries.append(entry)
         return entry
@@ -158,6 +160,7 @@ class RequestLog:
     def clear(self):
         with self.lock:
             self.entries = []
+            self.label = None
 
     def list(self, api=None, method=None):
         with self.lock:

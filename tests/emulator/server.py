@@ -159,6 +159,12 @@ class Application:
             return json_response(200, {'cleared': True})
         if resource == 'writes' and method == 'GET':
             return json_response(200, self.log.writes())
+        if resource == 'label' and method == 'POST':
+            label = body.get('label')
+            if label is not None and not isinstance(label, str):
+                raise ValueError('label must be a string or null')
+            self.log.label = label
+            return json_response(200, {'label': label})
         if resource == 'reset' and method == 'POST':
             self.reset(body.get('fixture'))
             return json_response(200, {'reset': True, 'fixture': body.get('fixture') or self.store.fixture})
@@ -274,6 +280,10 @@ class Emulator:
 
     def clear_requests(self):
         self.app.log.clear()
+
+    def label_requests(self, label):
+        """Tag the requests logged from now on with ``label`` (None: no label), as ``POST /_emulator/label`` does."""
+        self.app.log.label = label
 
     def expire_tokens(self):
         self.app.oauth.expire_all()

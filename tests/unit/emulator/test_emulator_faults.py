@@ -133,7 +133,8 @@ def test_request_log(emulator):
     log = emulator.requests()
     assert [(e['api'], e['method']) for e in log] == [
         ('partner', 'GET'), ('partner', 'PATCH'), ('oauth', 'POST'), ('retailer', 'GET')]
-    assert all(set(e) == {'method', 'path', 'query', 'status', 'time', 'api'} for e in log)
+    assert all(set(e) == {'method', 'path', 'query', 'status', 'time', 'api', 'label'} for e in log)
+    assert all(e['label'] is None for e in log)
     assert log[0]['path'] == '/api-v1/live_services/1234931' and log[0]['status'] == 200
     assert log[3]['path'] == SERVICE + 'Management/Profile'
     assert [e['method'] for e in emulator.writes()] == ['PATCH']
@@ -238,3 +239,15 @@ def test_cli(tmp_path, entry):
             process.wait(10)
     assert process.returncode == 0
     assert not port_file.exists()
+
+
+def test_a_label_tags_the_requests_logged_after_it(emulator):
+    assert requests.post(emulator.url + '/_emulator/label', json={'label': 'task one'}, timeout=10).json() == {'label': 'task one'}
+    live_service(emulator)
+    emulator.label_requests('task two')
+    regrade(emulator)
+    assert requests.post(emulator.url + '/_emulator/label', json={'label': 7}, timeout=10).status_code == 400
+    assert [(entry['method'], entry['label']) for entry in emulator.requests()] == [('GET', 'task one'), ('PATCH', 'task two')]
+    emulator.clear_requests()
+    live_service(emulator)
+    assert emulator.requests()[0]['label'] is None
