@@ -12,7 +12,6 @@ the reports is compared with what the emulator received and holds.
 import json
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator_fixture import account_in, default_state, profile_in
@@ -134,9 +133,8 @@ def mixes(draw):
             service_id = services.pop()
             tasks.append(module_task(name, 'live_service_regrade', check_mode, live_service_id=service_id, tariff_service_name=target(service_id)))
         elif kind == 'regrade_bulk' and len(services) >= 2:
-            items = [{'live_service_id': services.pop(), 'tariff_service_name': None} for _ in range(2)]
-            for item in items:
-                item['tariff_service_name'] = target(item['live_service_id'])
+            chosen = (services.pop(), services.pop())
+            items = [{'live_service_id': service_id, 'tariff_service_name': target(service_id)} for service_id in chosen]
             tasks.append(module_task(name, 'live_service_regrade', check_mode, services=items))
         elif kind == 'plan_role' and len(services) >= 2 and 'plan' not in used_roles:
             used_roles.add('plan')
@@ -188,8 +186,10 @@ def mixes(draw):
     return state, tasks, previews
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                                                     HealthCheck.data_too_large])
+SLOW_EXAMPLES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=SLOW_EXAMPLES)
 @given(mix=mixes())
 def test_property_preview_real_run_and_rerun_say_what_the_emulator_saw(emulator, tmp_path_factory, mix):
     start, tasks, previews = mix
