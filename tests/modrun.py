@@ -9,6 +9,8 @@ import contextlib
 import importlib
 import io
 import json
+from pathlib import Path
+from unittest import mock
 
 from ansible.module_utils.testing import patch_module_args
 
@@ -77,3 +79,33 @@ class ModuleProcess:
             return json.loads(stdout)
         except ValueError:
             raise ModuleRunError('module %s did not print one JSON result:\n%s\n%s' % (self.module, stdout, stderr))
+
+
+MODULES_DIR = Path(__file__).resolve().parent.parent / 'plugins' / 'modules'
+
+
+class _Captured(Exception):
+    pass
+
+
+def module_names():
+    """The names of the collection's modules."""
+    return sorted(path.stem for path in MODULES_DIR.glob('*.py') if not path.name.startswith('_'))
+
+
+def captured_module_arguments(name):
+    """The keyword arguments ``name``'s main() passes to AnsibleModule (through _argspec.ansible_module)."""
+    code = importlib.import_module(MODULE_PACKAGE + name)
+    captured = {}
+
+    def record(argument_spec, **arguments):
+        captured.update(arguments, argument_spec=argument_spec)
+        raise _Captured()
+
+    with mock.patch.object(code, 'ansible_module', record):
+        try:
+            code.main()
+        except _Captured:
+            pass
+    assert 'argument_spec' in captured, 'could not capture the argument spec of %s' % name
+    return captured

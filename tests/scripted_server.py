@@ -11,6 +11,7 @@ that writes to the socket itself (to trickle bytes, say).
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -31,6 +32,8 @@ class Received:
 
     def __init__(self, method, path, headers, body):
         self.method, self.path, self.headers, self.body = method, path, headers, body
+        # When it arrived (time.monotonic()), to tell what was sent after a deadline.
+        self.at = time.monotonic()
 
     def text(self):
         """Everything the request carried, as one text to search for secrets."""

@@ -18,12 +18,15 @@ text shown for that test are redacted the same way, so the report itself leaks n
 Register it with ``pytest_plugins = ['secret_scan']`` in tests/conftest.py, or ``-p secret_scan``.
 """
 
+import base64
+import html
 import json
 import os
 import re
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -43,6 +46,9 @@ OUTPUT_SUFFIXES = ('.log', '.out', '.err')
 INPUT_DIR_NAMES = frozenset(('env', 'inventory', 'project', 'remote_tmp', 'local_tmp'))
 TEMP_FIXTURES = ('tmp_path', 'tmpdir', 'tmp_path_factory', 'tmpdir_factory')
 MAX_SCANNED_FILE = 20 * 1024 * 1024
+# The shortest part of a secret the scan looks for.
+PART_LENGTH = 12
+TAIL_CHARACTERS = 3
 
 _lock = threading.Lock()
 _issued_tokens = {}
@@ -50,23 +56,50 @@ _pending_hits = []
 _file_marks = {}
 
 
+def encoded_forms(value, description):
+    """{form: description} of the ways a secret can leak: as it is, URL-encoded (as a form body or a query carries it,
+    either case of hex), JSON- and HTML-escaped, and long parts of it (what an excerpt cut through it would keep)."""
+    forms = {value: description}
+    for form in (quote(value, safe=''), quote_plus(value), json.dumps(value)[1:-1], html.escape(value)):
+        if form != value:
+            forms[form] = '%s (encoded)' % description
+            forms[re.sub('%[0-9A-F]{2}', lambda match: match.group(0).lower(), form)] = '%s (encoded)' % description
+    # Two thirds of the secret is still most of it, when it holds some of the random tail (the words before it, such as
+    # "emu-password", are no secret and show up in test names).
+    window = max(PART_LENGTH, len(value) * 2 // 3)
+    tail_start = value.rfind('-') + 1
+    for start in range(0, len(value) - window + 1):
+        if start + window - max(start, tail_start) >= TAIL_CHARACTERS:
+            forms.setdefault(value[start:start + window], '%s (a part of it)' % description)
+    return forms
+
+
+def basic_pair(user, password, description):
+    """The value of an HTTP Basic header for ``user:password``, which decodes to the password."""
+    encoded = base64.b64encode(('%s:%s' % (user, password)).encode('utf-8')).decode('ascii')
+    return {encoded: '%s (base64 in the Basic credentials)' % description}
+
+
 def _load_static_secrets():
-    """{value: description} of the credentials the emulator accepts."""
+    """{value: description} of the credentials the emulator accepts, in every form they can leak in."""
     found = {}
     try:
         state = json.loads(FIXTURE.read_text(encoding='utf-8'))
     except (OSError, ValueError):
         return found
-    api_key = state.get('partner', {}).get('api_key')
-    if api_key:
-        found[api_key] = 'the partner api_key'
+    partner = state.get('partner', {})
+    if partner.get('api_key'):
+        found.update(encoded_forms(partner['api_key'], 'the partner api_key'))
+        found.update(basic_pair(partner.get('partner_id', partner.get('id')), partner['api_key'], 'the partner api_key'))
     retailer = state.get('retailer', {})
     for client in retailer.get('oauth_clients', []):
         if client.get('client_secret'):
-            found[client['client_secret']] = 'the retailer client_secret'
+            found.update(encoded_forms(client['client_secret'], 'the retailer client_secret'))
+            found.update(basic_pair(client.get('client_id'), client['client_secret'], 'the retailer client_secret'))
     for user in retailer.get('users', []):
         if user.get('password'):
-            found[user['password']] = 'the retailer password'
+            found.update(encoded_forms(user['password'], 'the retailer password'))
+            found.update(basic_pair(user.get('username'), user['password'], 'the retailer password'))
     return found
 
 
@@ -114,7 +147,10 @@ def find_secrets(text):
     """The descriptions of the secrets in ``text``, sorted, without the values."""
     if not text:
         return []
-    found = set(description for value, description in secrets().items() if value in text)
+    matched = [value for value in secrets() if value in text]
+    known = secrets()
+    # A part of a secret found inside a longer form of it is the same leak, reported once.
+    found = set(known[value] for value in matched if not any(value != other and value in other for other in matched))
     for match in TOKEN_PATTERN.finditer(text):
         found.add(TOKEN_KINDS[match.group(0)[4:6]])
     return sorted(found)

@@ -16,6 +16,7 @@ options:
       - Base URL of the My-Engine Partner API, including the C(/api-v1) path.
       - The production API is at V(https://portal.my-engine.com/api-v1).
       - If not set, the value of the E(MYENGINE_API_URL) environment variable is used, and then the sandbox URL.
+      - A URL with credentials in it (V(https://user:password@host)) is refused before any request; give them in their own options.
     type: str
     default: https://sandbox.my-engine.com/api-v1
   partner_id:

@@ -16,6 +16,7 @@ options:
       - Base URL of the MailUp services host. The OAuth2 token endpoint and the RetailerService
         resources are found below it.
       - If not set, the value of the E(MAILUP_API_URL) environment variable is used, and then the default.
+      - A URL with credentials in it (V(https://user:password@host)) is refused before any request; give them in their own options.
     type: str
     default: https://services.mailup.com
   client_id:
@@ -53,7 +54,7 @@ options:
         a long list of pack changes runs at about this rate.
       - A value above 1 is rounded down to whole requests per second; below 1, requests are sent 1/O(rate_limit) seconds apart.
       - V(0) turns the pacing off; MailUp then answers the excess with HTTP 429, which the module retries after the
-        C(Retry-After) the vendor sends.
+        C(Retry-After) the vendor sends. At most 1000.
     type: float
     default: 5
 '''

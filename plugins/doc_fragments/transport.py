@@ -24,16 +24,20 @@ options:
     type: path
   timeout:
     description:
-      - How long, in seconds, to wait for each HTTP request to connect and to answer.
-      - Retries and their waits come on top of this, up to a bounded total. Waiting for an asynchronous
-        job (a profile change) has its own limit.
+      - The most seconds one HTTP request may take, from connecting to the last byte of the answer, whatever the server
+        does (an answer that trickles in byte by byte ends at this deadline too). At most 86400.
+      - A read that times out is sent again, up to 4 attempts in all with short waits between them; a write is not,
+        since it may have been applied. Waiting for an asynchronous job (a profile change) has its own limit, which
+        bounds its polls too.
+      - An answer larger than 4 MiB is not read; a vendor's message is cut to 500 characters in the result.
     type: float
     default: 30
   allow_plain_http:
     description:
       - Allow an V(http://) O(api_url) on a host that is not loopback.
       - Plain HTTP sends the credentials (and any access tokens) unencrypted, so it is refused unless this is V(true).
-        Loopback hosts (V(localhost), V(127.0.0.0/8), V(::1)) are always allowed.
+        Loopback hosts (V(localhost), V(127.0.0.0/8), V(::1)) are always allowed; other names that end in
+        V(.localhost) are not, since a resolver may send them to DNS.
     type: bool
     default: false
 requirements:

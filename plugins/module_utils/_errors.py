@@ -11,10 +11,11 @@ user (message, URL, excerpt of an error page) can be read and tested on its own.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import base64
 import html
-import re
+import json
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 
 REDACTED = '********'
@@ -23,6 +24,10 @@ REDACTED = '********'
 SENSITIVE_NAME_PARTS = ('password', 'secret', 'token', 'key', 'auth', 'signature', 'credential')
 
 EXCERPT_LENGTH = 200
+# The most of a vendor's own text (an error message) a result carries; the rest is cut, after secrets are masked.
+VENDOR_TEXT_LENGTH = 500
+# How much of an error page is looked at for its excerpt: the excerpt is short, the page may be huge.
+SCANNED_TEXT = 65536
 ERROR_FIELDS = ('method', 'url', 'status', 'vendor_code', 'vendor_message')
 # What an error shows and may therefore carry a secret.
 SHOWN_FIELDS = ('url', 'vendor_code', 'vendor_message', 'detail', 'reason')
@@ -46,15 +51,58 @@ def redact_url(url):
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+def secret_forms(secret):
+    """The ways a secret can appear in what a server echoes back: as it is, URL-encoded (a form body or a query),
+    JSON-escaped, HTML-escaped."""
+    secret = str(secret)
+    return set(form for form in (secret, quote(secret, safe=''), quote_plus(secret), json.dumps(secret)[1:-1], html.escape(secret))
+               if form)
+
+
+def basic_credentials(user, password):
+    """The value an HTTP Basic header carries for ``user:password``: a secret of its own, whose base64 decodes to the password."""
+    return base64.b64encode(('%s:%s' % (user, password)).encode('latin-1')).decode('ascii')
+
+
+def mask(text, secrets):
+    """``text`` with every form of every secret masked; the longest first, so that no part of one is left."""
+    if not isinstance(text, str) or not secrets:
+        return text
+    for form in sorted(set(form for secret in secrets if secret for form in secret_forms(secret)), key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    return text
+
+
 def text_excerpt(text, limit=EXCERPT_LENGTH):
-    """A short readable excerpt of an error page: no tags, no scripts, one line."""
+    """A short readable excerpt of an error page: no tags, no scripts, no comments, one line.
+
+    One pass over at most SCANNED_TEXT characters, whatever the page holds (an unclosed comment or tag ends the
+    excerpt instead of being searched for again and again).
+    """
     if not text:
         return ''
-    text = re.sub(r'(?is)<(script|style)\b.*?</\1\s*>', ' ', text)
-    text = re.sub(r'(?s)<!--.*?-->', ' ', text)
-    text = re.sub(r'(?s)<[^>]*>', ' ', text)
-    text = html.unescape(text)
-    text = ' '.join(text.split())
+    text = text[:SCANNED_TEXT]
+    lowered = text.lower()
+    parts, position, size = [], 0, 0
+    while position < len(text) and size <= limit * 2:
+        if text.startswith('<', position):
+            if text.startswith('<!--', position):
+                end, skip = text.find('-->', position + 4), 3
+            elif lowered.startswith(('<script', '<style'), position):
+                closing = '</script' if lowered.startswith('<script', position) else '</style'
+                end = lowered.find(closing, position)
+                end, skip = (-1 if end < 0 else text.find('>', end)), 1
+            else:
+                end, skip = text.find('>', position), 1
+            position = len(text) if end < 0 else end + skip
+            parts.append(' ')
+            continue
+        following = text.find('<', position)
+        chunk = text[position:following if following >= 0 else len(text)]
+        parts.append(chunk)
+        size += len(chunk)
+        position = following if following >= 0 else len(text)
+    text = ' '.join(html.unescape(''.join(parts)).split())
     if len(text) > limit:
         text = text[:limit - 3].rstrip() + '...'
     return text
@@ -62,14 +110,6 @@ def text_excerpt(text, limit=EXCERPT_LENGTH):
 
 def _squash(value):
     return ''.join(str(value).split()).lower()
-
-
-def _masked(value, secrets):
-    if not isinstance(value, str):
-        return value
-    for secret in secrets:
-        value = value.replace(secret, REDACTED)
-    return value
 
 
 class ApiError(Exception):
@@ -127,12 +167,16 @@ class ApiError(Exception):
         return message
 
     def scrub(self, secrets):
-        """Mask every known secret in what this error shows; returns self for chaining."""
+        """Mask every known secret, in every form it can take, in what this error shows; returns self for chaining.
+
+        A vendor message is cut to VENDOR_TEXT_LENGTH after the masking, so that no part of a secret survives a cut.
+        """
         secrets = [secret for secret in secrets if secret]
-        if secrets:
-            for name in SHOWN_FIELDS:
-                setattr(self, name, _masked(getattr(self, name), secrets))
-        self.args = (_masked(self._summary(), secrets),)
+        for name in SHOWN_FIELDS:
+            setattr(self, name, mask(getattr(self, name), secrets))
+        if isinstance(self.vendor_message, str) and len(self.vendor_message) > VENDOR_TEXT_LENGTH:
+            self.vendor_message = self.vendor_message[:VENDOR_TEXT_LENGTH - 3] + '...'
+        self.args = (mask(self._summary(), secrets),)
         return self
 
     def derive(self, kind=None, **changes):
@@ -160,4 +204,7 @@ class ApiError(Exception):
 
 
 class InsecureUrlError(ApiError, ValueError):
-    """The configured URL is refused before any request is sent."""
+    """The configured URL is refused before any request is sent: its message is the whole story, no request failed."""
+
+    def _summary(self):
+        return self.detail or 'api_url is refused'

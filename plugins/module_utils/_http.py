@@ -14,15 +14,13 @@ __metaclass__ = type
 
 import email.utils
 import http.client
-import json as json_module
-import collections
 import ipaddress
 import random
 import re
 import time
 import traceback
 
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -30,9 +28,21 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.channel.partner.plugins.module_utils._errors import (
     ApiError,
     InsecureUrlError,
+    SCANNED_TEXT,
+    basic_credentials,
+    mask,
     redact_url,
     text_excerpt,
 )
+from ansible_collections.channel.partner.plugins.module_utils._exchange import (
+    MAX_ANSWER_BYTES,
+    READ_METHODS,
+    ApiResponse,
+    ExchangeProblem,
+    exchange,
+)
+from ansible_collections.channel.partner.plugins.module_utils._pacing import Pacer
+from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError
 
 try:
     import requests
@@ -52,13 +62,6 @@ else:
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'channel.partner/%s' % COLLECTION_VERSION
 
-# Methods that only read. They are sent again after a timeout, a lost connection or a 5xx; every other method is a
-# write, sent again only when the vendor provably refused it before doing anything (see refused_before_anything).
-READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
-REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
-# Redirects a read follows within its own origin (a load balancer's trailing-slash fix, say); a write follows none.
-MAX_REDIRECTS = 3
-
 
 def missing_requests_message():
     return missing_required_lib('requests')
@@ -68,7 +71,8 @@ def is_loopback_host(host):
     if not host:
         return False
     host = host.strip('[]').rstrip('.').lower()
-    if host == 'localhost' or host.endswith('.localhost'):
+    # Only names that are loopback by construction: the resolver may send *.localhost names to DNS.
+    if host == 'localhost':
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -97,20 +101,6 @@ def no_vendor_error(_response):
     return None, None
 
 
-class ApiResponse:
-    """What a caller needs of a response, detached from requests; json() is None for a body that is not JSON."""
-
-    def __init__(self, status, reason, headers, text, url):
-        self.status, self.reason, self.headers, self.text, self.url = status, reason, headers, text, url
-        try:
-            self._parsed = json_module.loads(text) if text and text.strip() else None
-        except ValueError:
-            self._parsed = None
-
-    def json(self):
-        return self._parsed
-
-
 class HttpClient:
     """A requests Session with the retry rules of the collection.
 
@@ -127,7 +117,7 @@ class HttpClient:
     def __init__(self, base_url, timeout=30, validate_certs=True, ca_path=None, allow_plain_http=False,
                  auth=None, headers=None, error_parser=None, max_attempts=None, backoff_base=None,
                  backoff_max=None, retry_after_cap=None, total_sleep_budget=None, sleep=None,
-                 jitter=None, secrets=None, session=None, max_requests_per_second=None, clock=None):
+                 jitter=None, secrets=None, session=None, max_requests_per_second=None, clock=None, max_answer_bytes=None):
         self.base_url = check_base_url(base_url, allow_plain_http)
         self.timeout = float(timeout) if timeout is not None else None
         self.verify = (ca_path or True) if validate_certs else False
@@ -142,7 +132,12 @@ class HttpClient:
         self.secrets = set(secret for secret in (secrets or ()) if secret)
         self.request_count = 0
         self.slept = 0.0
-        self.pacer = Pacer(max_requests_per_second, sleep=self.sleep, clock=clock)
+        self.clock = clock or time.monotonic
+        self.pacer = Pacer(max_requests_per_second, sleep=self.sleep, clock=self.clock)
+        self.max_answer_bytes = int(max_answer_bytes or MAX_ANSWER_BYTES)
+        # The task's own deadline (monotonic seconds; None: none), set around a wait such as a profile change's polling:
+        # every request, retry and wait of it ends by then.
+        self.deadline = None
         if session is None:
             if not HAS_REQUESTS:
                 raise ApiError(message=missing_requests_message())
@@ -156,6 +151,8 @@ class HttpClient:
             self.session.auth = auth
             if isinstance(auth, tuple):
                 self.secrets.update(part for part in auth[1:] if part)
+                # The Basic header is base64 of "id:key", which decodes to the key.
+                self.secrets.add(basic_credentials(*auth))
 
     def add_secret(self, value):
         if value:
@@ -166,7 +163,7 @@ class HttpClient:
             return path
         return self.base_url + '/' + path.lstrip('/')
 
-    def _display_url(self, url, params):
+    def display_url(self, url, params):
         if not params:
             return url
         pairs = params.items() if isinstance(params, dict) else params
@@ -188,7 +185,7 @@ class HttpClient:
         pacer = self.pacer if paced else Pacer()
         method = method.upper()
         url = self.url_for(path)
-        display_url = self._display_url(url, params)
+        display_url = self.display_url(url, params)
         if repeatable is None:
             repeatable = method in READ_METHODS
         attempt = 0
@@ -197,17 +194,23 @@ class HttpClient:
             self.request_count += 1
             wait = None
             pacer.wait()
+            seconds = self._seconds_left(method, display_url, attempt)
             try:
-                raw = self._send(method, url, display_url, attempt, params=params, json=json, data=data, headers=headers, auth=auth)
+                raw, text = exchange(self.session, method, url, seconds, self.max_answer_bytes, params=params, json=json, data=data,
+                                     headers=headers, auth=auth, verify=self.verify)
+            except ExchangeProblem as problem:
+                # A redirect is refused before anything reached the vendor; a deadline or a huge answer leaves it unknown.
+                error = self.error(method, display_url, status=problem.status, reason=_reason_phrase(problem.status) if problem.status else None,
+                                   message=problem.message, applied=False if problem.kind == 'redirect' else None, attempts=attempt)
+                retry = repeatable and problem.kind == 'deadline'
             except RequestException as exception:
                 never_sent = _never_sent(exception)
-                error = self.error(method, display_url, message=_describe_exception(exception, self.timeout),
+                error = self.error(method, display_url, message=_describe_exception(exception, seconds),
                                    applied=False if never_sent else None, attempts=attempt)
                 retry = _retryable_exception(exception) and (repeatable or never_sent)
             else:
                 # The standard phrase, not the server's spelling of it (some send "NOT FOUND").
-                response = ApiResponse(raw.status_code, _reason_phrase(raw.status_code) or raw.reason,
-                                       raw.headers, raw.text, raw.url)
+                response = ApiResponse(raw.status_code, _reason_phrase(raw.status_code) or raw.reason, raw.headers, text, raw.url)
                 if response.status in expected:
                     return response
                 error = self.error_from_response(method, display_url, response, attempt)
@@ -224,32 +227,21 @@ class HttpClient:
                 raise error
             if wait is None:
                 wait = self._backoff(attempt)
-            if self.slept + wait > self.total_sleep_budget:
+            if self.slept + wait > self.total_sleep_budget or (self.deadline is not None and self.clock() + wait >= self.deadline):
                 raise error.derive(message=((error.detail + '; ') if error.detail else '') + 'retry budget exhausted')
             self.slept += wait
             self.sleep(wait)
 
-    def _send(self, method, url, display_url, attempt, params=None, **options):
-        """One attempt: the requests answer, after the redirects a read may follow within its own origin.
-
-        Redirects are never left to requests: it would send a write's body, and the credentials, on to
-        wherever the Location points. A redirect this refuses is an ApiError that says the request did not
-        reach the vendor.
-        """
-        for _hop in range(MAX_REDIRECTS + 1):
-            raw = self.session.request(method, url, params=params, timeout=self.timeout, verify=self.verify,
-                                       allow_redirects=False, **options)
-            if raw.status_code not in REDIRECT_STATUSES:
-                return raw
-            target = urljoin(raw.url or url, raw.headers.get('Location') or '')
-            problem = redirect_problem(method, url, target)
-            if problem:
-                raise self.error(method, display_url, status=raw.status_code, reason=_reason_phrase(raw.status_code),
-                                 message=problem, applied=False, attempts=attempt)
-            # The Location carries the query already.
-            url, params = target, None
-        raise self.error(method, display_url, message='more than %d redirects; the request was not followed further' % MAX_REDIRECTS,
-                         applied=False, attempts=attempt)
+    def _seconds_left(self, method, display_url, attempt):
+        """How long this attempt may take: the request's own timeout, or less when the task's deadline comes first."""
+        seconds = self.timeout if self.timeout is not None else 300.0
+        if self.deadline is not None:
+            left = self.deadline - self.clock()
+            if left <= 0:
+                raise self.error(method, display_url, applied=False, attempts=attempt,
+                                 message='not sent: the time the task allows (the wait of this step) is up')
+            seconds = min(seconds, left)
+        return seconds
 
     def _backoff(self, attempt):
         # Half fixed, half random: retries of parallel hosts spread out, yet each one waits a little.
@@ -266,7 +258,8 @@ class HttpClient:
                 code, message = None, None
         vendor_shaped = message is not None or code is not None
         if not vendor_shaped:
-            message = text_excerpt(response.text) or None
+            # Masked before it is cut: a cut through a secret would leave the part before the cut.
+            message = self.excerpt(response) or None
         # A 4xx is the vendor's refusal; a 503 only when it comes in the vendor's own error shape, since a proxy's 503
         # (Envoy on an upstream reset) can follow a request the vendor applied. Any other answer leaves it unknown.
         if 400 <= status < 500 or (status == 503 and vendor_shaped):
@@ -280,84 +273,49 @@ class HttpClient:
         """An error of this client's requests (``kind``, an ApiError class), scrubbed of every secret it knows."""
         return kind(method, url, secrets=self.secrets, **facts)
 
-    def request_json(self, method, path, **request_options):
+    def request_json(self, method, path, show_body=True, **request_options):
         """Like request(), but the body must be JSON: returns (response, parsed body)."""
         response = self.request(method, path, **request_options)
-        return response, self.json_body(method, path, response, request_options.get('params'))
+        return response, self.json_body(method, path, response, request_options.get('params'), show_body)
 
-    def json_body(self, method, path, response, params=None):
-        """The parsed JSON body of a response to ``method path``; an ApiError when the body is not JSON."""
+    def shaped(self, method, path, parse, *values, **facts):
+        """``parse(*values)`` of an answer to ``method path``; an ApiError when the answer is not of the shape it reads.
+
+        A read changes nothing; a write whose answer cannot be read may or may not have been applied (``applied`` None),
+        which the outcome model settles by a read-back. ``facts`` are the error's (``params``: the query shown in its URL).
+        """
+        try:
+            return parse(*values)
+        except ShapeError as problem:
+            method = method.upper()
+            facts.setdefault('status', 200)
+            raise self.error(method, self.display_url(self.url_for(path), facts.pop('params', None)),
+                             applied=False if method in READ_METHODS else None,
+                             message='the answer is not of the shape the API documents (%s)' % problem, **facts) from None
+
+    def excerpt(self, response):
+        """A short excerpt of an answer's body, every form of every secret masked before it is cut."""
+        return text_excerpt(mask(response.text[:SCANNED_TEXT], self.secrets))
+
+    def json_body(self, method, path, response, params=None, show_body=True):
+        """The parsed JSON body of a response to ``method path``; an ApiError when the body is not JSON.
+
+        ``show_body=False`` leaves the body out of the message (a token endpoint's answer may hold tokens the client
+        has not learnt, so cannot mask).
+        """
         body = response.json()
         if body is None:
-            excerpt = text_excerpt(response.text)
-            raise self.error(method.upper(), self._display_url(self.url_for(path), params),
+            shown = self.excerpt(response) if show_body else '%d characters, not shown' % len(response.text or '')
+            problem = response.json_problem or 'the response is not JSON'
+            raise self.error(method.upper(), self.display_url(self.url_for(path), params),
                              status=response.status, reason=response.reason,
-                             message='the response is not JSON' + (': %s' % excerpt if excerpt else ''), applied=None)
+                             message=problem + (': %s' % shown if shown else ''), applied=None)
         return body
-
-
-class Pacer:
-    """Client-side pacing: never more than the allowed number of requests in any window of one second.
-
-    Each request is stamped when its answer (or its failure) arrives, which is after the server saw it,
-    so ``capacity`` requests later the next one leaves at least one second after the server counted the
-    earliest of them, whatever the network delays and however the vendor draws its window. Nothing waits
-    until the window is full, so a short run is never slowed down.
-    """
-
-    def __init__(self, max_requests_per_second=None, sleep=None, clock=None):
-        rate = float(max_requests_per_second) if max_requests_per_second else 0.0
-        if rate < 0:
-            raise ValueError('max_requests_per_second must be 0 (no pacing) or more, not %s' % max_requests_per_second)
-        self.rate = rate or None
-        if self.rate is None:
-            self.capacity, self.period = 0, 0.0
-        elif rate >= 1:
-            # A fraction above 1 cannot be honoured in every one-second window, so it is rounded down.
-            self.capacity, self.period = int(rate), 1.0
-        else:
-            # Slower than one a second: one request per 1/rate seconds.
-            self.capacity, self.period = 1, 1.0 / rate
-        self.sleep = sleep or time.sleep
-        self.clock = clock or time.monotonic
-        self.stamps = collections.deque(maxlen=max(1, self.capacity))
-        self.waited = 0.0
-
-    def wait(self):
-        """Sleep just long enough that the next request keeps every window within the limit."""
-        if self.rate is None or len(self.stamps) < self.capacity:
-            return 0.0
-        delay = self.stamps[0] + self.period - self.clock()
-        if delay <= 0:
-            return 0.0
-        self.waited += delay
-        self.sleep(delay)
-        return delay
-
-    def record(self):
-        if self.rate is not None:
-            self.stamps.append(self.clock())
 
 
 def refused_before_anything(error):
     """Whether the vendor turned the request away before doing anything, so that any method may be sent again."""
     return error.applied is False and error.status in (429, 503)
-
-
-def origin_of(url):
-    parts = urlsplit(url)
-    return (parts.scheme.lower(), (parts.hostname or '').lower(), parts.port or {'http': 80, 'https': 443}.get(parts.scheme.lower()))
-
-
-def redirect_problem(method, url, target):
-    """Why a redirect from ``url`` to ``target`` is not followed, or None when a read may follow it."""
-    if method not in READ_METHODS:
-        return ('the answer was a redirect to %s; a %s is never sent on to another address (its body and credentials with it), '
-                'so it did not reach the vendor' % (redact_url(target), method))
-    if origin_of(target) != origin_of(url):
-        return ('the answer was a redirect to another origin (%s), which is not followed: requests and their credentials only '
-                'go to the origin of api_url' % redact_url(target))
-    return None
 
 
 def check_base_url(base_url, allow_plain_http=False):
@@ -366,6 +324,9 @@ def check_base_url(base_url, allow_plain_http=False):
         raise InsecureUrlError(message='api_url must not be empty')
     parts = urlsplit(str(base_url).strip())
     scheme = parts.scheme.lower()
+    if parts.username is not None or parts.password is not None:
+        raise InsecureUrlError(message='api_url must not carry credentials (user:password@host): give them in their own options, '
+                               'which are never shown; nothing was sent')
     if scheme not in ('http', 'https') or not parts.hostname:
         raise InsecureUrlError(url=base_url, message='api_url %s is not an http:// or https:// URL'
                                % redact_url(base_url))

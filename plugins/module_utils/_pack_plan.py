@@ -22,8 +22,10 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve 
 class PackChange(Item):
     """One pack of the account: its total before the run and as wanted (a total, or the total plus an increment)."""
 
-    def __init__(self, account_id, pack_id, pack, before, quantity=None, increment=None):
+    def __init__(self, account_id, pack_id, pack, before, quantity=None, increment=None, option=None):
         self.pack_id = pack_id
+        # The option the wanted total comes from, as the user wrote it: quantity, increment, packs[2].quantity.
+        self.option = option or ('quantity' if increment is None else 'increment')
         self.pack = pack
         self.increment = increment
         after = quantity if increment is None else before + increment
@@ -61,8 +63,13 @@ class PackChange(Item):
         return not self.must_change or self.pack.minimum <= self.quantity_after <= self.pack.maximum
 
     def limits(self):
-        return 'pack %s (%s) allows %s..%s, wanted %d (now %d)' % (
-            self.pack_id, self.pack.name, self.pack.minimum, self.pack.maximum, self.quantity_after, self.quantity_before)
+        """Why the wanted total is refused, by the option it comes from."""
+        if self.increment is None:
+            wanted = '%s=%d is outside it' % (self.option, self.quantity_after)
+        else:
+            wanted = '%s=%d would make it %d' % (self.option, self.increment, self.quantity_after)
+        return 'pack %s (%s) takes a total of %s to %s: %s (the account has %d)' % (
+            self.pack_id, self.pack.name, self.pack.minimum, self.pack.maximum, wanted, self.quantity_before)
 
 
 def _must_write(wanted, status):
@@ -102,8 +109,14 @@ def pack_changes(account_id, wanted_items, status, profile_packs, single=False):
     twice = repeated('packs', [pack_id for pack_id, _pack in found], lambda pack_id: 'pack %s' % pack_id)
     if twice:
         raise ResolveError('; '.join(twice) + '; give each pack once. Nothing was changed.')
-    return ChangeSet([PackChange(account_id, pack_id, pack, status.quantity(pack_id), wanted['quantity'], wanted['increment'])
-                      for (pack_id, pack), wanted in zip(found, wanted_items)], single=single)
+    return ChangeSet([PackChange(account_id, pack_id, pack, status.quantity(pack_id), wanted['quantity'], wanted['increment'],
+                                 option=_option_of(wanted, None if single else position))
+                      for position, ((pack_id, pack), wanted) in enumerate(zip(found, wanted_items))], single=single)
+
+
+def _option_of(wanted, position):
+    name = 'quantity' if wanted['increment'] is None else 'increment'
+    return name if position is None else 'packs[%d].%s' % (position, name)
 
 
 def refuse_limits(changes, account_id, profile_id):
@@ -116,14 +129,7 @@ def refuse_limits(changes, account_id, profile_id):
                           'wanted': change.quantity_after} for change in outside]}
     if changes.single:
         extra.update(allowed_min=outside[0].pack.minimum, allowed_max=outside[0].pack.maximum)
-    if len(packs) == 1:
-        change = outside[0]
-        message = ('the pack %s (%s) allows a total between %s and %s in the profile %s of the account %s; the wanted total is %d (now %d)'
-                   % (change.pack_id, change.pack.name, change.pack.minimum, change.pack.maximum, profile_id, account_id,
-                      change.quantity_after, change.quantity_before))
-    else:
-        message = ('%d of the packs would leave the limits of the profile %s of the account %s: %s'
-                   % (len(outside), profile_id, account_id, '; '.join(change.limits() for change in outside)))
+    message = 'in the profile %s of the account %s, %s' % (profile_id, account_id, '; '.join(change.limits() for change in outside))
     changes.refuse(message + '. Nothing was changed.', **extra)
 
 

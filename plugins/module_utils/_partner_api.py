@@ -51,11 +51,8 @@ class PartnerApi:
 
     def _data(self, method, path, **request_options):
         response, body = self.client.request_json(method, path, **request_options)
-        payload = model.success_payload(body)
-        if payload is None:
-            raise self.client.error(method, self.client.url_for(path), status=response.status, reason=response.reason,
-                                    message='unexpected response: no data in the success envelope', applied=None)
-        return payload
+        return self.client.shaped(method, path, model.success_payload, body, status=response.status, reason=response.reason,
+                                  params=request_options.get('params'))
 
     def live_service(self, live_service_id):
         """The live service, or None when the vendor does not know it (404: unknown, or another partner's)."""
@@ -66,7 +63,7 @@ class PartnerApi:
             if error.status == 404:
                 return None
             raise
-        service = model.live_service_record(data)
+        service = self.client.shaped('GET', path, model.live_service_record, data)
         if str(service['id']) != str(live_service_id):
             # Nothing may be written on the strength of an answer about another service.
             raise self.client.error('GET', self.client.url_for(path), status=200, applied=False,
@@ -80,9 +77,10 @@ class PartnerApi:
         ignores the filter (or answers for something else) never puts a service in the list that does not match.
         """
         search = model.live_service_search(**filters)
-        data, _meta = self._data('GET', '/live_services', params={'search': search} if search else None)
+        params = {'search': search} if search else None
+        data, _meta = self._data('GET', '/live_services', params=params)
         wanted = dict((name, str(value)) for name, value in filters.items() if value is not None)
-        services = [model.live_service_record(item) for item in data or []]
+        services = self.client.shaped('GET', '/live_services', model.live_service_records, data, params=params)
         return [service for service in services if all(str(service[name]) == value for name, value in wanted.items())]
 
     def with_targets(self, service):
@@ -95,11 +93,11 @@ class PartnerApi:
     def service_catalogue(self):
         """The price list: ``{'balance': credits, 'services': {name: {service_name, product, credits}}}`` in one read."""
         data, meta = self._data('GET', '/live_services/service_names')
-        return model.price_list(data, meta)
+        return self.client.shaped('GET', '/live_services/service_names', model.price_list, data, meta)
 
     def credit_balance(self):
         data, _meta = self._data('GET', '/clients/self')
-        return model.balance_of_partner(data)
+        return self.client.shaped('GET', '/clients/self', model.balance_of_partner, data)
 
     def regrade(self, live_service_id, tariff_service_name, balance=None, cost=None):
         """Move a live service to another tariff; returns the live service as the vendor answered it.
@@ -115,7 +113,7 @@ class PartnerApi:
             if error.status == 405:
                 raise self._insufficient_credits(error, live_service_id, tariff_service_name, balance, cost) from None
             raise
-        service = model.live_service_record(data if isinstance(data, dict) else {})
+        service = self.client.shaped('PATCH', path, model.live_service_record, data)
         if str(service['id']) != str(live_service_id) or service['tariff_service_name'] != tariff_service_name:
             raise self.client.error('PATCH', self.client.url_for(path), status=200, applied=None,
                                     message='the vendor answered the regrade to %s with live service %s on %s, which contradicts it'

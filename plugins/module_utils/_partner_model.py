@@ -12,7 +12,7 @@ them. If Prolateral renamed a field, this file is the one to change.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._values import as_bool, as_int
+from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError, as_bool, identifier, number, record, records, text_of
 
 # The products whose live services the Partner API regrades.
 PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
@@ -21,46 +21,55 @@ PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdn
 SEARCH_FIELDS = {'product': 'product', 'client_id': 'client_id', 'whmcs_service_id': 'whmcs_service_id'}
 
 
-def split_service_names(value):
-    """``regrade_servicenames`` as a list, whether the API sent a list or a comma-separated string."""
+def split_service_names(value, field='regrade_servicenames'):
+    """``regrade_servicenames`` as a list, whether the API sent a list, an object of names or a comma-separated string."""
     if value is None:
         return []
     if isinstance(value, str):
         return [name.strip() for name in value.split(',') if name.strip()]
     if isinstance(value, dict):
         value = list(value.values()) if all(isinstance(item, str) for item in value.values()) else list(value)
-    return [str(name) for name in value]
+    if not isinstance(value, list):
+        raise ShapeError('%s should be a list of package names, not %r' % (field, value))
+    return [str(text_of(name, field)) for name in value if name is not None]
 
 
-def live_service_record(data):
+def live_service_record(data, field='data'):
     """A live service with one type per known field, whatever variant the vendor sent, and every other field it sent
-    (``suspend_reason``, ``created``, ...) as it sent it."""
+    (``suspend_reason``, ``created``, ...) as it sent it. A ShapeError when it is not a live service at all."""
+    record(data, field)
     whmcs = data.get('whmcs_service_id')
-    current = data.get('tariff_service_name')
-    names = [name for name in split_service_names(data.get('regrade_servicenames')) if name != current]
+    current = text_of(data.get('tariff_service_name'), field + '.tariff_service_name')
+    names = [name for name in split_service_names(data.get('regrade_servicenames'), field + '.regrade_servicenames') if name != current]
     return dict(data, **{
-        'id': as_int(data.get('id')),
-        'client_id': as_int(data.get('client_id')),
-        'product': data.get('product'),
+        'id': identifier(data.get('id'), field + '.id'),
+        'client_id': identifier(data.get('client_id'), field + '.client_id', required=False),
+        'product': text_of(data.get('product'), field + '.product'),
         'tariff_service_name': current,
         'regrade_servicenames': names,
         'suspended': as_bool(data.get('suspended')),
-        'whmcs_service_id': None if whmcs in (None, '') else str(whmcs),
+        'whmcs_service_id': None if whmcs in (None, '') else str(text_of(whmcs, field + '.whmcs_service_id')),
     })
+
+
+def live_service_records(data):
+    return [live_service_record(item, 'data[%d]' % position) for position, item in enumerate(records(data, 'data'))]
 
 
 def price_list(data, meta):
     """The price of every package and the balance, from ``/live_services/service_names``."""
     services = {}
-    for item in data or []:
-        name = item.get('service_name')
-        services[name] = {'service_name': name, 'product': item.get('product'), 'credits': item.get('credits')}
-    return {'balance': meta.get('partner_credits'), 'services': services}
+    for position, item in enumerate(records(data, 'data')):
+        field = 'data[%d]' % position
+        name = text_of(item.get('service_name'), field + '.service_name')
+        services[name] = {'service_name': name, 'product': text_of(item.get('product'), field + '.product'),
+                          'credits': number(item.get('credits'), field + '.credits')}
+    return {'balance': number(meta.get('partner_credits'), 'meta.partner_credits'), 'services': services}
 
 
 def balance_of_partner(data):
     """The credit balance in the partner's own record (``/clients/self``)."""
-    return data.get('partner_credits') if isinstance(data, dict) else None
+    return number(record(data, 'data').get('partner_credits'), 'data.partner_credits')
 
 
 def regrade_body(tariff_service_name):
@@ -68,12 +77,13 @@ def regrade_body(tariff_service_name):
 
 
 def success_payload(body):
-    """``(data, meta)`` of a success envelope, or None when the body is not one."""
+    """``(data, meta)`` of a success envelope; a ShapeError when the body is not one."""
     if not isinstance(body, dict) or 'data' not in body:
-        return None
+        raise ShapeError('no "data" in a success envelope: the body is %s' % (
+            'an object with %s' % ', '.join(sorted(str(key) for key in body)[:8]) if isinstance(body, dict) else 'a JSON %s' % type(body).__name__))
     meta = body.get('meta') if isinstance(body.get('meta'), dict) else {}
     if meta.get('success') is False:
-        return None
+        raise ShapeError('a success status with meta.success false')
     return body['data'], meta
 
 

@@ -61,6 +61,8 @@ class RetailerApi:
     """The retailer's view of RetailerService, over one HttpClient (one Session) and one token per module run."""
 
     PAGE_SIZE = 50
+    # Ten thousand profiles or packs at the default page size: far more than a retailer has.
+    MAX_PAGES = 200
     POLL_INTERVAL = 5.0
     MAX_POLL_INTERVAL = 30.0
     POLL_GROWTH = 1.5
@@ -110,7 +112,8 @@ class RetailerApi:
         data = dict(form, client_id=self._credentials['client_id'], client_secret=self._credentials['client_secret'])
         try:
             # MailUp limits the calls made with a token, not the requests for one: the token endpoint is not paced.
-            _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable, paced=False)
+            # A token answer that is not JSON may still hold tokens, which the client cannot mask: its body is not shown.
+            _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable, paced=False, show_body=False)
         except ApiError as error:
             raise error.derive(message='could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')) from None
         token, refresh_token = model.tokens_of(body)
@@ -158,31 +161,48 @@ class RetailerApi:
         response = self._call(method, path, external_user_id, **request_options)
         return self.client.json_body(method, SERVICE_PATH + path, response, request_options.get('params'))
 
-    def _all_pages(self, path):
-        """Every item of a paginated list, asking for the largest page so as to send the fewest requests."""
-        items = []
-        page_number = 0
-        while True:
-            page, total, paginated = model.page_of(self._call_json('GET', path, params=model.page_query(self.page_size, page_number)))
-            items.extend(page)
+    def _shaped(self, method, path, parse, *values):
+        return self.client.shaped(method, SERVICE_PATH + path, parse, *values)
+
+    def _all_pages(self, path, parse):
+        """Every item of a paginated list (each read by ``parse``), asking for the largest page so as to send the fewest
+        requests. Reading stops at the total the list gives; a page that repeats the one before, or a list longer than
+        MAX_PAGES pages, is an error: a server that never ends its list would otherwise be read for ever.
+        """
+        items, seen = [], None
+        for page_number in range(self.MAX_PAGES):
+            params = model.page_query(self.page_size, page_number)
+            body = self._call_json('GET', path, params=params)
+            page, total, paginated = self._shaped('GET', path, model.page_of, body)
+            if page_number and page == seen:
+                raise self._list_error(path, params, 'page %d repeats page %d (after %d items, of %s the list announces)'
+                                       % (page_number, page_number - 1, len(items), total))
+            seen = page
+            items.extend(self._shaped('GET', path, lambda entries: [parse(entry, 'Items[%d]' % spot) for spot, entry in enumerate(entries)], page))
             if not paginated or not page or total is None or len(items) >= total:
                 return items
-            page_number += 1
+        raise self._list_error(path, None, 'the list did not end after %d pages (%d items, of %s the list announces)'
+                               % (self.MAX_PAGES, len(items), total))
+
+    def _list_error(self, path, params, problem):
+        return self.client.error('GET', self.client.display_url(self.client.url_for(SERVICE_PATH + path), params), status=200,
+                                 applied=False, message='stopped reading the list: %s' % problem)
 
     # Management
 
     def profiles(self):
-        return [model.Profile(item) for item in self._all_pages('/Management/Profile')]
+        return self._all_pages('/Management/Profile', model.Profile)
 
     def profile_packs(self, profile_id):
-        return [model.ProfilePack(item) for item in self._all_pages('/Management/Profile/%s/Pack' % profile_id)]
+        return self._all_pages('/Management/Profile/%s/Pack' % profile_id, model.ProfilePack)
 
     # Accounts
 
     def account_status(self, account_id, external_user_id):
         """The account's status (an AccountStatus), or None when the account answers 404 (deleted or unknown)."""
         try:
-            return model.AccountStatus(self._call_json('GET', '/Account/%s/Status' % account_id, external_user_id))
+            path = '/Account/%s/Status' % account_id
+            return self._shaped('GET', path, model.AccountStatus, self._call_json('GET', path, external_user_id))
         except ApiError as error:
             if error.status == 404:
                 return None
@@ -191,7 +211,9 @@ class RetailerApi:
     def set_account_enabled(self, account_id, external_user_id, enabled):
         """Enable or disable the account; returns MailUp's answer (an EnableAnswer)."""
         path = '/Account/%s' % account_id
-        answer = model.EnableAnswer(self._call_json('PUT', path, external_user_id, params=model.enable_query(enabled)))
+        query = model.enable_query(enabled)
+        answer = self.client.shaped('PUT', SERVICE_PATH + path, model.EnableAnswer, self._call_json('PUT', path, external_user_id, params=query),
+                                    params=query)
         if answer.enabled != enabled:
             raise self.client.error('PUT', self.client.url_for(SERVICE_PATH + path), status=200, applied=None,
                                     message='MailUp answered that the account is %s, which contradicts the request to %s it'
@@ -206,43 +228,60 @@ class RetailerApi:
         """Request the profile change and, with ``wait``, re-send the same PUT until it is done.
 
         The vendor's only progress signal is the answer to the same PUT again, so
-        polling re-sends it: 202 (or 201) running, 200 done, 500 failed.
+        polling re-sends it: 202 (or 201) running, 200 done, 500 failed. ``timeout`` bounds the whole wait,
+        the requests of the polls included: no poll is sent, and none is waited for, past it.
         """
         interval = float(poll_interval if poll_interval is not None else self.poll_interval)
         ceiling = max(interval, float(max_poll_interval if max_poll_interval is not None else self.max_poll_interval))
         deadline = self.clock() + float(timeout)
         path = '/Account/%s/Profile/%s' % (account_id, profile_id)
-        started = False
+        url = self.client.url_for(SERVICE_PATH + path)
+        started = last_call = False
+        reserve = min(self.client.timeout or 1.0, 1.0, float(timeout) / 10)
         last_problem = None
-        while True:
-            try:
-                response = self._call('PUT', path, external_user_id, expected=(200, 201, 202, 500))
-            except ApiError as error:
-                # Before the job is known to exist, a failure is simply the failure of the request.
-                if not started or error.status not in PASSING_POLL_FAILURES:
-                    raise
-                last_problem = str(error)
-            else:
-                if response.status == 200:
-                    return 'done'
-                if response.status == 500:
-                    error = self.client.error_from_response('PUT', self.client.url_for(SERVICE_PATH + path), response)
-                    raise error.derive(ProfileChangeFailed, applied=False, message='the profile change of account %s to profile %s failed'
-                                       % (account_id, profile_id))
-                started = True
-                last_problem = None
-                if not wait:
-                    return 'started'
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                message = ('the profile change of account %s to profile %s was requested but did not complete within %s '
-                           'seconds; MailUp may still complete it later' % (account_id, profile_id, timeout))
-                if last_problem:
-                    message += ' (last poll: %s)' % last_problem
-                raise self.client.error('PUT', self.client.url_for(SERVICE_PATH + path), kind=ProfileChangeTimeout,
-                                        message=message, applied=None)
-            self.client.sleep(min(interval, remaining))
-            interval = min(ceiling, interval * self.POLL_GROWTH)
+        outer_deadline = self.client.deadline
+        try:
+            while True:
+                try:
+                    response = self._call('PUT', path, external_user_id, expected=(200, 201, 202, 500))
+                except ApiError as error:
+                    # Before the job is known to exist, a failure is simply the failure of the request.
+                    if not started:
+                        if error.applied is None:
+                            raise error.derive(message=(error.detail + '; ' if error.detail else '') +
+                                               'MailUp may have started the profile change, which can complete later') from None
+                        raise
+                    if error.status not in PASSING_POLL_FAILURES:
+                        raise
+                    last_problem = str(error)
+                else:
+                    if response.status == 200:
+                        return 'done'
+                    if response.status == 500:
+                        error = self.client.error_from_response('PUT', url, response)
+                        raise error.derive(ProfileChangeFailed, applied=False, message='the profile change of account %s to profile %s failed'
+                                           % (account_id, profile_id))
+                    started = True
+                    last_problem = None
+                    if not wait:
+                        return 'started'
+                # The first request has its own timeout; from then on every poll, retry and wait ends by the deadline.
+                self.client.deadline = deadline if outer_deadline is None else min(deadline, outer_deadline)
+                remaining = deadline - self.clock()
+                if remaining <= 0 or last_call:
+                    message = ('the profile change of account %s to profile %s was requested but did not complete within %s '
+                               'seconds; MailUp may still complete it later' % (account_id, profile_id, timeout))
+                    if last_problem:
+                        message += ' (last poll: %s)' % last_problem
+                    raise self.client.error('PUT', url, kind=ProfileChangeTimeout, message=message, applied=None)
+                # A poll sent later than this could not be answered by the deadline: the one sent then is the last.
+                pause = min(interval, remaining - reserve)
+                last_call = pause < interval
+                if pause > 0:
+                    self.client.sleep(pause)
+                interval = min(ceiling, interval * self.POLL_GROWTH)
+        finally:
+            self.client.deadline = outer_deadline
 
     def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode=model.ABSOLUTE):
         """Set (absolute) or change (incremental) the quantity of a pack; returns MailUp's answer (a BusinessResult).
@@ -252,7 +291,8 @@ class RetailerApi:
         """
         path = '/Account/%s/Pack/%s' % (account_id, pack_id)
         try:
-            answer = model.BusinessResult(self._call_json('POST', path, external_user_id, json=model.pack_write_body(quantity, work_mode)))
+            body = self._call_json('POST', path, external_user_id, json=model.pack_write_body(quantity, work_mode))
+            answer = self._shaped('POST', path, model.BusinessResult, body)
         except ApiError as error:
             if error.status == 403 and as_int(error.vendor_code) in PACK_REFUSALS:
                 refusal = PACK_REFUSALS[as_int(error.vendor_code)]

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.channel.partner.plugins.module_utils._values import as_int
+from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError, as_bool, identifier, number, record, records, text_of
 
 ACCOUNT_ENABLED = 0
 ACCOUNT_DISABLED = 1
@@ -33,12 +33,12 @@ INCREMENTAL = 'incremental'
 class Profile:
     """A retailer profile of ``Management/Profile``."""
 
-    def __init__(self, item):
-        self.vendor = item
-        self.id = as_int(item.get('Id'))
-        self.name = item.get('Name')
-        self.description = item.get('Description')
-        self.client_code = item.get('ClientCode')
+    def __init__(self, item, field='profile'):
+        self.vendor = record(item, field)
+        self.id = identifier(item.get('Id'), field + '.Id')
+        self.name = text_of(item.get('Name'), field + '.Name')
+        self.description = text_of(item.get('Description'), field + '.Description')
+        self.client_code = text_of(item.get('ClientCode'), field + '.ClientCode')
 
     def as_result(self):
         """Every field MailUp sent, the documented ones always there."""
@@ -48,13 +48,14 @@ class Profile:
 class ProfilePack:
     """A pack a profile allows (``Management/Profile/{id}/Pack``), with the totals it allows."""
 
-    def __init__(self, item):
-        self.vendor = item
-        self.id = as_int(item.get('Id'))
-        self.name = item.get('Name')
-        self.description = item.get('Description')
-        self.minimum = item.get('Min')
-        self.maximum = item.get('Max')
+    def __init__(self, item, field='pack'):
+        self.vendor = record(item, field)
+        self.id = identifier(item.get('Id'), field + '.Id')
+        self.name = text_of(item.get('Name'), field + '.Name')
+        self.description = text_of(item.get('Description'), field + '.Description')
+        # The limits decide what may be written: a pack without them is not one the modules can check.
+        self.minimum = number(item.get('Min'), field + '.Min', required=True, whole=True)
+        self.maximum = number(item.get('Max'), field + '.Max', required=True, whole=True)
 
     def as_result(self):
         """Every field MailUp sent, the documented ones always there."""
@@ -81,25 +82,35 @@ class AccountStatus:
     """
 
     def __init__(self, vendor):
-        self.vendor = vendor
+        # Checked whole on arrival, so that every reading below is of a known shape.
+        self.vendor = record(vendor, 'the account status')
+        identifier(vendor.get('IdAccount'), 'IdAccount', required=False)
+        number(vendor.get('Code'), 'Code', whole=True)
+        identifier(vendor.get('IdProfile'), 'IdProfile', required=False)
+        for position, pack in enumerate(records(vendor.get('ActivePacks'), 'ActivePacks', empty_when_null=True)):
+            identifier(pack.get('Id'), 'ActivePacks[%d].Id' % position)
+            number(pack.get('Quantity'), 'ActivePacks[%d].Quantity' % position, whole=True)
 
     @property
     def account_id(self):
-        return as_int(self.vendor.get('IdAccount'))
+        return identifier(self.vendor.get('IdAccount'), 'IdAccount', required=False)
 
     @property
     def state(self):
         # Only Code is reliable: the vendor's Description vocabulary differs between resources.
-        return 'enabled' if as_int(self.vendor.get('Code', ACCOUNT_DISABLED)) == ACCOUNT_ENABLED else 'disabled'
+        code = number(self.vendor.get('Code'), 'Code', whole=True)
+        return 'enabled' if code == ACCOUNT_ENABLED else 'disabled'
 
     @property
     def profile_id(self):
-        profile_id = self.vendor.get('IdProfile')
-        return None if profile_id is None else int(profile_id)
+        return identifier(self.vendor.get('IdProfile'), 'IdProfile', required=False)
+
+    def _packs(self):
+        return self.vendor.get('ActivePacks') or []
 
     def _held(self, pack_id):
-        for pack in self.vendor.get('ActivePacks') or []:
-            if str(pack.get('Id')) == str(pack_id):
+        for pack in self._packs():
+            if str(identifier(pack.get('Id'), 'Id')) == str(pack_id):
                 return pack
         return None
 
@@ -115,7 +126,7 @@ class AccountStatus:
         change that is merely still propagating.
         """
         pack = self._held(pack_id)
-        return 0 if pack is None else int(pack.get('Quantity') or 0)
+        return 0 if pack is None else (number(pack.get('Quantity'), 'Quantity', whole=True) or 0)
 
     def summary(self):
         """The managed fields of the account, as diffs and plans show them."""
@@ -123,7 +134,7 @@ class AccountStatus:
 
     def held(self):
         """(pack id, requested total) of every pack the account lists, in its order."""
-        return [(as_int(pack.get('Id')), int(pack.get('Quantity') or 0)) for pack in self.vendor.get('ActivePacks') or []]
+        return [(identifier(pack.get('Id'), 'Id'), number(pack.get('Quantity'), 'Quantity', whole=True) or 0) for pack in self._packs()]
 
     def reshaped(self, profile_id, offered):
         """The status as MailUp leaves it after a change to ``profile_id``, whose packs are ``offered`` (ids, in the
@@ -170,8 +181,8 @@ class EnableAnswer:
     """MailUp's answer to an enable or disable: ``Code`` 0 Active / 1 Deactivated, and the validity dates."""
 
     def __init__(self, vendor):
-        vendor = vendor if isinstance(vendor, dict) else {}
-        self.enabled = as_int(vendor.get('Code')) == ACCOUNT_ENABLED
+        record(vendor, 'the answer')
+        self.enabled = number(vendor.get('Code'), 'Code', required=True, whole=True) == ACCOUNT_ENABLED
         self.validity = dict((key, vendor[key]) for key in ('ValidFrom', 'ValidTo') if key in vendor)
 
 
@@ -179,9 +190,9 @@ class BusinessResult:
     """A ``{Code, Description}`` answer (a pack write); Code 0 is success."""
 
     def __init__(self, vendor):
-        vendor = vendor if isinstance(vendor, dict) else {}
-        self.code = as_int(vendor.get('Code'))
-        self.description = vendor.get('Description')
+        record(vendor, 'the answer')
+        self.code = number(vendor.get('Code'), 'Code', required=True, whole=True)
+        self.description = text_of(vendor.get('Description'), 'Description')
 
 
 def business_result(code, description, **more):
@@ -204,9 +215,12 @@ def page_query(page_size, page_number):
 def page_of(body):
     """``(items, total, paginated)`` of a list answer: a paginated envelope, or a bare list (all items)."""
     if isinstance(body, list):
-        return body, len(body), False
-    total = body.get('TotalElementsCount')
-    return body.get('Items') or [], None if total is None else int(total), body.get('IsPaginated', True)
+        return records(body, 'the list'), len(body), False
+    record(body, 'the list answer')
+    total = number(body.get('TotalElementsCount'), 'TotalElementsCount', whole=True)
+    if total is not None and total < 0:
+        raise ShapeError('TotalElementsCount should not be negative, not %d' % total)
+    return records(body.get('Items'), 'Items', empty_when_null=True), total, as_bool(body.get('IsPaginated', True))
 
 
 def error_of(body):
@@ -228,7 +242,8 @@ def token_form(grant, **fields):
 
 
 def tokens_of(body):
-    """``(access token, refresh token)`` of a token answer; the access token is None when it has none."""
+    """``(access token, refresh token)`` of a token answer; the access token is None when it has none that is text."""
     if not isinstance(body, dict):
         return None, None
-    return body.get('access_token') or None, body.get('refresh_token')
+    token, refresh_token = body.get('access_token'), body.get('refresh_token')
+    return (token if isinstance(token, str) and token else None), (refresh_token if isinstance(refresh_token, str) and refresh_token else None)

@@ -8,6 +8,9 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import (
+    LONGEST_WAIT,
+    all_of,
+    at_most,
     greater_than_zero,
     list_problems,
     not_negative,
@@ -37,14 +40,14 @@ PACK_ITEM_EXCLUSIVE = [('pack_id', 'pack_name'), ('quantity', 'increment')]
 RULES = {
     'account_id': positive_integer,
     # MailUp answers 400 "Invalid ExternalUserId." to every account request without one.
-    'external_user_id': text(hint='MailUp requires the ExternalUserId header on every account request'),
+    'external_user_id': text(hint='MailUp requires the ExternalUserId header on every account request', header=True),
     'pack_id': positive_integer,
     'pack_name': text(),
     'quantity': not_negative,
     'increment': not_zero,
     'profile': text(hint='give a profile id or name, or omit it to keep the current profile'),
-    'wait_timeout': not_negative,
-    'poll_interval': greater_than_zero('seconds'),
+    'wait_timeout': all_of(not_negative, at_most(LONGEST_WAIT, 'seconds')),
+    'poll_interval': greater_than_zero('seconds', LONGEST_WAIT),
     'id': positive_integer,
     'name': text(hint='omit it to list every profile'),
 }

@@ -195,9 +195,8 @@ error:
            vendor_code: Unauthorized, vendor_message: Invalid partner credentials}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
+from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
 from ansible_collections.channel.partner.plugins.module_utils._partner_options import SELECTORS_EXCLUSIVE, info_argument_spec, selector_problems
@@ -239,7 +238,7 @@ def with_targets(service, catalogue, balance, cost_model):
 
 
 def main():
-    module = AnsibleModule(argument_spec=info_argument_spec(), mutually_exclusive=SELECTORS_EXCLUSIVE, supports_check_mode=True)
+    module = ansible_module(info_argument_spec(), mutually_exclusive=SELECTORS_EXCLUSIVE, supports_check_mode=True)
     # Filters the API would misread are refused before any request is sent.
     fail_on_problems(module, selector_problems(module.params))
 

@@ -288,9 +288,8 @@ error:
            vendor_code: Method Not Allowed, vendor_message: Insufficient partner credits, balance: 1, cost: 2}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import wanted_item
+from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, wanted_item
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import InsufficientCredits, PartnerApi
@@ -391,7 +390,7 @@ def converge(module, api):
 
 
 def main():
-    module = AnsibleModule(
+    module = ansible_module(
         argument_spec=regrade_argument_spec(),
         mutually_exclusive=REGRADE_EXCLUSIVE,
         required_one_of=[('live_service_id', 'product', 'services')],

@@ -93,13 +93,15 @@ options:
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait for a profile change, when O(wait=true).
+      - How many seconds to wait for a profile change, when O(wait=true), from the first answer of the change request;
+        the polls and their requests are within this time. At most 86400.
       - When the time is up the module fails, saying that the change was requested and may still complete.
     type: int
     default: 300
   poll_interval:
     description:
       - Seconds between the first two checks of a pending profile change. The interval grows after each check, up to 30 seconds.
+      - A number greater than 0 and at most 86400.
     type: float
     default: 5
 notes:
@@ -315,9 +317,9 @@ diff:
     after: {state: enabled, profile_id: 1047}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
+from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
 from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, pack_items, pack_losses
 from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, needs_profile_packs, refuse_limits
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
@@ -445,7 +447,7 @@ def result(module, changes, status, on_target, after, seen, losses):
 
 
 def main():
-    module = AnsibleModule(argument_spec=account_module_spec(), supports_check_mode=True)
+    module = ansible_module(account_module_spec(), supports_check_mode=True)
     run(module, account_problems, RetailerApi, converge)
 
 

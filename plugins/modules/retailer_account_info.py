@@ -86,9 +86,8 @@ account:
     ValidTo: "2016-10-14 22:00:00Z"
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
+from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import summary_of
@@ -96,7 +95,7 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_options 
 
 
 def main():
-    module = AnsibleModule(argument_spec=account_argument_spec(), supports_check_mode=True)
+    module = ansible_module(account_argument_spec(), supports_check_mode=True)
     fail_on_problems(module, option_problems(module.params))
     account_id, external_user_id = module.params['account_id'], module.params['external_user_id'].strip()
 

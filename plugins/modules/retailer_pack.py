@@ -273,9 +273,8 @@ diff:
   sample: {before: {pack_id: 534, quantity: 1}, after: {pack_id: 534, quantity: 3}}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import wanted_item
+from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, wanted_item
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils import _pack_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import PackRefused, RetailerApi
@@ -321,7 +320,7 @@ def converge(module, api):
 
 
 def main():
-    module = AnsibleModule(
+    module = ansible_module(
         argument_spec=pack_module_spec(),
         mutually_exclusive=PACK_EXCLUSIVE,
         required_one_of=PACK_REQUIRED_ONE_OF,

@@ -144,9 +144,8 @@ profiles:
           Max: 10
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
+from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import option_problems, profile_info_spec
@@ -159,7 +158,7 @@ def wanted_profiles(profiles, profile_id=None, name=None):
 
 
 def main():
-    module = AnsibleModule(argument_spec=profile_info_spec(), mutually_exclusive=[('id', 'name')], supports_check_mode=True)
+    module = ansible_module(profile_info_spec(), mutually_exclusive=[('id', 'name')], supports_check_mode=True)
     fail_on_problems(module, option_problems(module.params))
 
     api = RetailerApi.from_module(module)

@@ -135,7 +135,7 @@ def test_preview_plan_is_what_the_real_run_does_and_sends_no_write(emulator, tmp
     assert 'allowed targets: FakeMX10' in not_allowed['message'] and not_allowed['ignored'] is True
     out_of_range = failures['give account 23055 four dedicated IPs']
     assert out_of_range['module'] == 'channel.partner.retailer_pack'
-    assert 'allows a total between 0 and 1' in out_of_range['message'] and out_of_range['ignored'] is True
+    assert 'takes a total of 0 to 1: quantity=4 is outside it' in out_of_range['message'] and out_of_range['ignored'] is True
     assert preview['warnings'] == []
 
     emulator.clear_requests()

@@ -233,8 +233,9 @@ def test_pack_refusals(emulator, tmp_path):
     ] + log_tasks(emulator, 'log refusals')
     run = play(emulator, tmp_path, tasks)
     above = run.task('above max')
-    assert run.status('above max') == 'failed' and 'allows a total between 0 and 1' in above['msg'] and 'wanted total is 4' in above['msg']
-    assert 'allows a total between 1 and 5' in run.task('below min')['msg']
+    assert run.status('above max') == 'failed' and 'pack 538 (Dedicated IP) takes a total of 0 to 1: quantity=4 is outside it' in above['msg']
+    assert 'Nothing was changed.' in above['msg']
+    assert 'takes a total of 1 to 5: increment=-1 would make it' in run.task('below min')['msg']
     for name in ('unknown pack id', 'unknown pack name', 'pack of another profile'):
         assert run.status(name) == 'failed' and 'unknown pack' in run.task(name)['msg'], name
     empty = run.task('empty external_user_id')

@@ -83,3 +83,37 @@ def test_audit_in_check_mode_writes_nothing_unless_asked(emulator, tmp_path):
     assert check.rc == 0, check.stdout + check.stderr
     assert (output / 'partner-audit.md').exists() and (output / 'partner-audit.html').exists()
     assert writes(emulator) == []
+
+
+# What an API could send to inject markup into a report, and where the fixture lets it appear.
+SCRIPT = '<script>alert("profile")</script>'
+IMAGE = '<img src=x onerror=alert(1)>'
+LINK = '[click me](javascript:alert(1))'
+MARKUP = '**bold** _it_ `code` | cell ~~gone~~ # head'
+
+
+def test_reports_print_what_the_apis_sent_as_text_never_as_markup(emulator, tmp_path):
+    with emulator.edit_state() as state:
+        retailer = state['retailer']
+        retailer['profiles'][0]['Name'] = SCRIPT
+        retailer['profiles'][1]['ClientCode'] = LINK
+        retailer['packs'][0]['Name'] = IMAGE
+        account = [entry for entry in retailer['accounts'] if entry['IdAccount'] == 23053][0]
+        account['ValidFrom'], account['Credits'] = MARKUP, '<b>300</b>'
+    output = tmp_path / 'reports'
+    audit = role_playbook(tmp_path, 'partner_audit', {'partner_audit_output_dir': str(output), 'partner_audit_accounts': AUDIT_ACCOUNTS})
+    result = run(emulator, tmp_path / 'audit', audit)
+    assert result.rc == 0, result.stdout + result.stderr
+    html = (output / 'partner-audit.html').read_text()
+    markdown = (output / 'partner-audit.md').read_text()
+
+    for text in (SCRIPT, IMAGE, '<b>300</b>'):
+        assert text not in html and text not in markdown
+    assert '<script' not in html and '<img' not in html and 'onerror=alert' not in html.replace('&lt;img src=x onerror=alert(1)&gt;', '')
+    assert '&lt;script&gt;alert(&#34;profile&#34;)&lt;/script&gt;' in html or '&lt;script&gt;alert(&quot;profile&quot;)&lt;/script&gt;' in html
+    assert '&lt;img src=x onerror=alert(1)&gt;' in html and '&lt;b&gt;300&lt;/b&gt;' in html
+    # In Markdown: HTML as entities, markup escaped, so a renderer shows the characters.
+    assert '&lt;script&gt;alert("profile")&lt;/script&gt;' in markdown
+    assert '\\[click me\\](javascript:alert(1))' in markdown and LINK not in markdown
+    assert '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\| cell \\~\\~gone\\~\\~ \\# head' in markdown
+    assert '&lt;img src=x onerror=alert(1)&gt;' in markdown and '&lt;b&gt;300&lt;/b&gt;' in markdown

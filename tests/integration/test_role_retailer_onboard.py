@@ -68,7 +68,7 @@ def test_onboard_same_profile_by_id_sets_packs_and_disables_last(emulator, tmp_p
 @pytest.mark.parametrize('check', [True, False], ids=['check mode', 'real run'])
 @pytest.mark.parametrize('pack, expected', [
     ({'pack_id': 539, 'quantity': 1}, 'unknown pack 539 in the profile 1047 of the account'),
-    ({'pack_name': 'SMS 100', 'quantity': 6}, 'pack 536 (SMS 100) allows 0..5, wanted 6 (now 0)'),
+    ({'pack_name': 'SMS 100', 'quantity': 6}, 'pack 536 (SMS 100) takes a total of 0 to 5: packs[1].quantity=6 is outside it (the account has 0)'),
     # The same pack twice, by name and by id, with another total: it would never converge.
     ({'pack_name': 'Extra 1,000 emails', 'quantity': 3}, 'pack 534 is listed more than once (packs[0], packs[1]); give each pack once'),
 ], ids=['pack not offered', 'quantity out of range', 'same pack twice'])

@@ -7,17 +7,11 @@ module under plugins/modules, is covered without touching this file. Each bad va
 is tried on its own, on top of arguments that are otherwise valid for that module.
 """
 
-import importlib
-from pathlib import Path
-from unittest import mock
-
 import pytest
 
 from emulator_fixture import PARTNER_LOGIN, RETAILER_LOGIN
-from modrun import run_module
+from modrun import captured_module_arguments, module_names, run_module
 
-MODULE_PACKAGE = 'ansible_collections.channel.partner.plugins.modules.'
-MODULES_DIR = Path(__file__).resolve().parents[3] / 'plugins' / 'modules'
 PARTNER = PARTNER_LOGIN
 RETAILER = RETAILER_LOGIN
 
@@ -40,32 +34,6 @@ NUMERIC = ('int', 'float')
 NEGATIVE_ALLOWED = {
     ('retailer_pack', 'increment'): 'a negative increment removes packs',
 }
-
-
-class _Captured(Exception):
-    pass
-
-
-def module_names():
-    return sorted(path.stem for path in MODULES_DIR.glob('*.py') if not path.name.startswith('_'))
-
-
-def captured_module_arguments(name):
-    """The keyword arguments ``name``'s main() passes to AnsibleModule."""
-    code = importlib.import_module(MODULE_PACKAGE + name)
-    captured = {}
-
-    def record(**arguments):
-        captured.update(arguments)
-        raise _Captured()
-
-    with mock.patch.object(code, 'AnsibleModule', record):
-        try:
-            code.main()
-        except _Captured:
-            pass
-    assert 'argument_spec' in captured, 'could not capture the argument spec of %s' % name
-    return captured
 
 
 def bad_values(module, option, spec):

@@ -73,7 +73,7 @@ def test_an_increment_applied_after_the_timeout_is_never_called_not_applied_and_
     result = run_module('retailer_pack', pack_args(emulator, pack_id=537, increment=1))
     message = result['msg']
     assert result['failed'] is True and result['applied'] is None and result['changed'] is True
-    assert 'no response within 1.0 seconds' in message
+    assert 'no complete answer within 1.0 seconds' in message
     assert 'a read-back shows quantity=0, as before the write: not applied so far, but the vendor may still apply it' in message
     assert 'it may be applied later (it would add 1 to pack 537' in message
     assert advised_totals(message) == {'pack_id': 537, 'quantity': 1}

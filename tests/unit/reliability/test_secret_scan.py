@@ -7,6 +7,7 @@ the secret itself. In this process, the helpers run_module and run_playbook must
 their outputs to the scanner, and tokens the emulator issues must become secrets.
 """
 
+import base64
 import json
 import os
 import shutil
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote_plus
 
+import pytest
 import requests
 
 import secret_scan
@@ -142,3 +145,28 @@ def test_run_playbook_hands_its_output_to_the_scanner(tmp_path):
     hits = secret_scan._take_pending()
     assert "the partner api_key in run_playbook(playbook.yml) result of task 'leak'" in hits
     assert 'the partner api_key in run_playbook(playbook.yml) stdout' in hits
+
+
+def basic(user, password):
+    return base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
+
+
+@pytest.mark.parametrize('text, found', [
+    ('Authorization: Basic ' + basic(PARTNER_LOGIN['partner_id'], API_KEY), ['the partner api_key (base64 in the Basic credentials)']),
+    ('Authorization: Basic ' + basic(RETAILER_LOGIN['client_id'], CLIENT_SECRET), ['the retailer client_secret (base64 in the Basic credentials)']),
+    ('an excerpt cut at ' + API_KEY[:19] + '...', ['the partner api_key (a part of it)']),
+    ('grant_type=password&password=' + quote_plus(PASSWORD), ['the retailer password']),
+    (json.dumps({'message': 'bad secret %s' % CLIENT_SECRET}), ['the retailer client_secret']),
+    # The words before the random part are no secret: test names and wrong credentials carry them.
+    ('emu-password-wrong and emu-partner-key-bad', []),
+])
+def test_the_scan_finds_the_encoded_forms_and_parts_of_a_secret(text, found):
+    assert secret_scan.find_secrets(text) == found
+
+
+def test_encoded_forms_of_a_secret_with_characters_that_need_escaping():
+    forms = secret_scan.encoded_forms('p&ss w/rd"<x>-9f3ab1c', 'the secret')
+    for form in ('p%26ss%20w%2Frd%22%3Cx%3E-9f3ab1c', 'p%26ss+w%2Frd%22%3Cx%3E-9f3ab1c', 'p%26ss%20w%2frd%22%3cx%3e-9f3ab1c',
+                 'p&ss w/rd\\"<x>-9f3ab1c', 'p&amp;ss w/rd&quot;&lt;x&gt;-9f3ab1c'):
+        assert forms[form] == 'the secret (encoded)', form
+    assert forms['s w/rd"<x>-9f3'] == 'the secret (a part of it)'

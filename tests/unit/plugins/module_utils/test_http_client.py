@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from ansible_collections.channel.partner.plugins.module_utils import _http
+from ansible_collections.channel.partner.plugins.module_utils import _exchange, _http
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError, InsecureUrlError, redact_url, text_excerpt
 from ansible_collections.channel.partner.plugins.module_utils._http import (
     COLLECTION_VERSION,
@@ -214,7 +214,8 @@ def test_read_timeout(emulator):
     client = make_client(emulator, timeout=0.3)
     with pytest.raises(ApiError) as caught:
         client.request('POST', PATH, json={})
-    assert 'no response within 0.3 seconds' in str(caught.value)
+    # The whole exchange is bounded, not each read of it.
+    assert 'no complete answer within 0.3 seconds' in str(caught.value)
     assert caught.value.status is None
     assert caught.value.applied is None
     assert len(sent(emulator)) == 1
@@ -323,10 +324,10 @@ def test_missing_requests_is_reported(monkeypatch):
     ('PATCH', 'https://api.example.com/a', 'https://api.example.com/a', 'a PATCH is never sent on'),
 ])
 def test_which_redirects_are_followed(method, url, target, refused):
-    problem = _http.redirect_problem(method, url, target)
+    problem = _exchange.redirect_problem(method, url, target)
     assert (problem is None) if refused is None else (refused in problem)
 
 
 def test_a_redirect_target_with_credentials_is_shown_without_them():
-    problem = _http.redirect_problem('GET', 'https://api.example.com/a', 'https://user:hunter2@evil.example/a?token=abc')
+    problem = _exchange.redirect_problem('GET', 'https://api.example.com/a', 'https://user:hunter2@evil.example/a?token=abc')
     assert 'hunter2' not in problem and 'abc' not in problem

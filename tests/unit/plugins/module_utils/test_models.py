@@ -7,6 +7,7 @@ from ansible_collections.channel.partner.plugins.module_utils import _partner_mo
 from ansible_collections.channel.partner.plugins.module_utils import _retailer_model as retailer
 from ansible_collections.channel.partner.plugins.module_utils._argspec import list_problems, positive_integer, problems, repeated, \
     single_form, text
+from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError
 
 
 def test_live_service_search_uses_the_vendor_names_and_leaves_out_unset_filters():
@@ -18,12 +19,21 @@ def test_live_service_search_uses_the_vendor_names_and_leaves_out_unset_filters(
 @pytest.mark.parametrize('body, payload', [
     ({'meta': {'success': True}, 'data': {'id': 1}}, ({'id': 1}, {'success': True})),
     ({'data': []}, ([], {})),
-    ({'meta': {'success': False}, 'data': None}, None),
-    ({'meta': {'success': True}}, None),
-    ([1, 2], None),
 ])
 def test_success_envelope(body, payload):
     assert partner.success_payload(body) == payload
+
+
+@pytest.mark.parametrize('body, words', [
+    ({'meta': {'success': False}, 'data': None}, 'meta.success false'),
+    ({'meta': {'success': True}}, 'the body is an object with meta'),
+    ([1, 2], 'the body is a JSON list'),
+    ('text', 'the body is a JSON str'),
+])
+def test_what_is_not_a_success_envelope_is_a_shape_error(body, words):
+    with pytest.raises(ShapeError) as caught:
+        partner.success_payload(body)
+    assert words in str(caught.value)
 
 
 @pytest.mark.parametrize('body, found', [
@@ -39,7 +49,7 @@ def test_partner_error_envelopes(body, found):
 def test_price_list_and_balance():
     prices = partner.price_list([{'service_name': 'A', 'product': 'outmail', 'credits': 3}], {'partner_credits': 40})
     assert prices == {'balance': 40, 'services': {'A': {'service_name': 'A', 'product': 'outmail', 'credits': 3}}}
-    assert partner.balance_of_partner({'partner_credits': 7}) == 7 and partner.balance_of_partner([]) is None
+    assert partner.balance_of_partner({'partner_credits': 7}) == 7
     assert partner.regrade_body('A') == {'tariff_service_name': 'A'}
 
 
@@ -65,13 +75,55 @@ def test_a_prediction_changes_only_what_it_predicts():
 
 
 @pytest.mark.parametrize('body, page', [
-    ({'IsPaginated': True, 'Items': [1, 2], 'TotalElementsCount': 5}, ([1, 2], 5, True)),
-    ({'IsPaginated': False, 'Items': [1], 'TotalElementsCount': 1}, ([1], 1, False)),
+    ({'IsPaginated': True, 'Items': [{'Id': 1}, {'Id': 2}], 'TotalElementsCount': 5}, ([{'Id': 1}, {'Id': 2}], 5, True)),
+    ({'IsPaginated': False, 'Items': [{'Id': 1}], 'TotalElementsCount': '1'}, ([{'Id': 1}], 1, False)),
     ({'Items': None}, ([], None, True)),
-    ([1, 2, 3], ([1, 2, 3], 3, False)),
+    ([{'Id': 1}], ([{'Id': 1}], 1, False)),
 ])
 def test_paging_envelope(body, page):
     assert retailer.page_of(body) == page
+
+
+@pytest.mark.parametrize('body, words', [
+    ({'Items': 'abc', 'TotalElementsCount': 1}, 'Items should be a list'),
+    ({'Items': [], 'TotalElementsCount': 'abc'}, 'TotalElementsCount should be a number'),
+    ({'Items': [], 'TotalElementsCount': -1}, 'TotalElementsCount should not be negative'),
+    ({'Items': [3], 'TotalElementsCount': 1}, 'Items[0] should be an object'),
+    ('a page', 'the list answer should be an object'),
+    ([1], 'the list[0] should be an object'),
+])
+def test_what_is_not_a_page_is_a_shape_error(body, words):
+    with pytest.raises(ShapeError) as caught:
+        retailer.page_of(body)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize('read, value, words', [
+    (retailer.AccountStatus, 'enabled', 'the account status should be an object'),
+    (retailer.AccountStatus, {'Code': 'zero'}, 'Code should be a number'),
+    (retailer.AccountStatus, {'Code': 0, 'IdProfile': 'abc'}, 'IdProfile should be a number'),
+    (retailer.AccountStatus, {'Code': 0, 'ActivePacks': 'all'}, 'ActivePacks should be a list'),
+    (retailer.AccountStatus, {'Code': 0, 'ActivePacks': [{'Id': 1, 'Quantity': 1.5}]}, 'ActivePacks[0].Quantity should be a whole number'),
+    (retailer.ProfilePack, {'Id': 1, 'Min': 0}, 'pack.Max is missing'),
+    (retailer.Profile, {'Id': True}, 'profile.Id should be a number'),
+    (retailer.EnableAnswer, None, 'the answer should be an object'),
+    (retailer.BusinessResult, {'Description': 'ok'}, 'Code is missing'),
+    (partner.live_service_record, {'id': 1, 'regrade_servicenames': 5}, 'data.regrade_servicenames should be a list'),
+    (partner.live_service_record, [], 'data should be an object'),
+    (partner.live_service_record, {'id': None}, 'data.id is missing'),
+    (partner.balance_of_partner, {'partner_credits': 'lots'}, 'data.partner_credits should be a number'),
+    (partner.balance_of_partner, {'partner_credits': float('nan')}, 'data.partner_credits should be a number'),
+])
+def test_answers_of_another_shape_are_named_by_their_field(read, value, words):
+    with pytest.raises(ShapeError) as caught:
+        read(value)
+    assert words in str(caught.value)
+
+
+def test_numbers_the_vendor_quotes_are_read_as_numbers():
+    assert partner.price_list([{'service_name': 'A', 'credits': '12'}], {'partner_credits': '40.5'}) == \
+        {'balance': 40.5, 'services': {'A': {'service_name': 'A', 'product': None, 'credits': 12}}}
+    assert retailer.AccountStatus({'Code': '0', 'IdProfile': '9', 'ActivePacks': [{'Id': '3', 'Quantity': '2'}]}).held() == [(3, 2)]
 
 
 @pytest.mark.parametrize('body, found', [

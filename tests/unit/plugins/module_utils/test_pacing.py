@@ -37,7 +37,13 @@ class FakeTime:
 
 class FakeResponse:
     def __init__(self, url, status=200):
-        self.status_code, self.reason, self.headers, self.text, self.url = status, 'OK', {}, '{}', url
+        self.status_code, self.reason, self.headers, self.url, self.encoding = status, 'OK', {}, url, 'utf-8'
+
+    def iter_content(self, _size):
+        yield b'{}'
+
+    def close(self):
+        pass
 
 
 class FakeSession:

@@ -93,11 +93,12 @@ def test_unknown_and_repeated_packs_are_refused_together(items, words):
 
 @pytest.mark.parametrize('items, single, message, keys', [
     ([wanted(538, quantity=2)], True,
-     'the pack 538 (Dedicated IP) allows a total between 0 and 1 in the profile 1047 of the account 23055; the wanted total is 2 '
-     '(now 0). Nothing was changed.', {'refused', 'allowed_min', 'allowed_max'}),
+     'in the profile 1047 of the account 23055, pack 538 (Dedicated IP) takes a total of 0 to 1: quantity=2 is outside it '
+     '(the account has 0). Nothing was changed.', {'refused', 'allowed_min', 'allowed_max'}),
     ([wanted(538, quantity=2), wanted(534, increment=-4), wanted(536, quantity=1)], False,
-     '2 of the packs would leave the limits of the profile 1047 of the account 23055: pack 538 (Dedicated IP) allows 0..1, '
-     'wanted 2 (now 0); pack 534 (Extra emails) allows 0..10, wanted -1 (now 3). Nothing was changed.', {'refused'}),
+     'in the profile 1047 of the account 23055, pack 538 (Dedicated IP) takes a total of 0 to 1: packs[0].quantity=2 is outside it '
+     '(the account has 0); pack 534 (Extra emails) takes a total of 0 to 10: packs[1].increment=-4 would make it -1 (the account '
+     'has 3). Nothing was changed.', {'refused'}),
 ])
 def test_totals_outside_the_limits_are_refused_before_any_write(items, single, message, keys):
     changes = plan.pack_changes(ACCOUNT, items, status(p534=3), PACKS, single=single)

@@ -85,8 +85,9 @@ def test_increment_is_sent_every_time(emulator):
 
 
 @pytest.mark.parametrize('options, range_text', [
-    ({'pack_id': 538, 'quantity': 2}, 'between 0 and 1'),
-    ({'pack_id': 534, 'increment': -4}, 'between 0 and 10'),
+    ({'pack_id': 538, 'quantity': 2}, 'pack 538 (Dedicated IP) takes a total of 0 to 1: quantity=2 is outside it (the account has 0). '
+                                      'Nothing was changed.'),
+    ({'pack_id': 534, 'increment': -4}, 'takes a total of 0 to 10: increment=-4 would make it -1 (the account has 3). Nothing was changed.'),
 ])
 def test_outside_min_max_fails_with_the_range_before_writing(emulator, options, range_text):
     result = run_module('retailer_pack', pack_args(emulator, **options))
@@ -204,7 +205,8 @@ def test_property_reaches_wanted_total_and_check_mode_predicts(emulator, scenari
         return
     low, high = limits[pack_id]
     if not low <= wanted <= high and (use_increment or wanted != before):
-        assert predicted['failed'] and real['failed'] and 'allows a total between %d and %d' % (low, high) in real['msg']
+        option = 'increment' if use_increment else 'quantity'
+        assert predicted['failed'] and real['failed'] and 'takes a total of %d to %d: %s=' % (low, high, option) in real['msg']
         assert emulator.writes() == [] and quantity_of(emulator, account_id, pack_id) == before
         return
     assert 'failed' not in real, real

@@ -108,9 +108,11 @@ def test_every_item_outside_its_limits_is_named_and_nothing_is_written(emulator)
              {'pack_id': 535, 'quantity': 9}]
     result = run(emulator, packs)
     assert result['failed'] is True
-    assert result['msg'].startswith('3 of the packs would leave the limits of the profile 1047 of the account 23055: ')
-    for words in ('pack 538 (Dedicated IP) allows 0..1, wanted 3 (now 0)', 'pack 536 (SMS 100) allows 0..5, wanted -3 (now 2)',
-                  'pack 535 (Extra 10,000 emails) allows 0..5, wanted 9 (now 1)', 'Nothing was changed'):
+    assert result['msg'].startswith('in the profile 1047 of the account 23055, pack 538')
+    for words in ('pack 538 (Dedicated IP) takes a total of 0 to 1: packs[1].quantity=3 is outside it (the account has 0)',
+                  'pack 536 (SMS 100) takes a total of 0 to 5: packs[2].increment=-5 would make it -3 (the account has 2)',
+                  'pack 535 (Extra 10,000 emails) takes a total of 0 to 5: packs[3].quantity=9 is outside it (the account has 1)',
+                  'Nothing was changed'):
         assert words in result['msg'], words
     assert result['refused'] == [{'pack_id': 538, 'min': 0, 'max': 1, 'wanted': 3}, {'pack_id': 536, 'min': 0, 'max': 5, 'wanted': -3},
                                  {'pack_id': 535, 'min': 0, 'max': 5, 'wanted': 9}]
