@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # Two cores: two pytest workers halve the playbook-heavy layers.
 PYTEST_WORKERS ?= 2
 
-.PHONY: all venv tree demo test sanity lint units integration pytest bench clean
+.PHONY: all venv tree demo test sanity lint units integration pytest bench contract clean
 
 all: test
 
@@ -52,6 +52,12 @@ test: sanity lint pytest
 
 demo: venv
 	$(BIN)/python tests/tools/with_emulator.py --demo
+
+# The contract check on your own accounts (credentials from MYENGINE_* and MAILUP_*); read-only unless
+# CONTRACT_VARS says contract_round_trip=true. See playbooks/contract.yml.
+CONTRACT_VARS ?=
+contract: tree
+	ANSIBLE_COLLECTIONS_PATH=$(TREE_ROOT) $(BIN)/ansible-playbook playbooks/contract.yml $(if $(CONTRACT_VARS),-e '$(CONTRACT_VARS)')
 
 # Requests per task, time per task against ansible.builtin.uri, and the 1,000-service regrade (docs/performance.md).
 bench: venv

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from unittest import mock
 
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 import secret_scan
@@ -30,6 +31,7 @@ def run_module(module, args, check_mode=False, diff=False):
     ``changed``, the module's return values, ``diff`` when asked for, and the
     values of ``no_log`` options masked by AnsibleModule itself.
     """
+    _forget_earlier_runs()
     module_code = importlib.import_module(MODULE_PACKAGE + module)
     module_args = dict(args)
     module_args['_ansible_check_mode'] = check_mode
@@ -47,6 +49,13 @@ def run_module(module, args, check_mode=False, diff=False):
         return json.loads(text)
     except ValueError:
         raise ModuleRunError('module %s did not print one JSON result:\n%s' % (module, text))
+
+
+def _forget_earlier_runs():
+    """Start with no warnings collected: a real module's process ends with its result and takes its warnings
+    along, but in-process they would show up in the next result."""
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    ansible_warnings._global_deprecations.clear()  # pylint: disable=protected-access
 
 
 def by_pack_id(status):

@@ -73,4 +73,13 @@ options:
       - MailUp refuses account requests without it, so an empty value fails before any request is sent.
     type: str
     required: true
+  external_user_id_location:
+    description:
+      - Where the O(external_user_id) is sent. MailUp documents it as "transversal to all calls" without saying how;
+        V(header) (an C(ExternalUserId) header) is the reading the collection starts from.
+      - V(query) sends it as an C(ExternalUserId) query parameter instead, V(both) as both. Run the contract check
+        (C(playbooks/contract.yml)) on a new account to see which one it takes.
+    type: str
+    choices: [header, query, both]
+    default: header
 '''

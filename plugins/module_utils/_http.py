@@ -138,6 +138,7 @@ class HttpClient:
         # The task's own deadline (monotonic seconds; None: none), set around a wait such as a profile change's polling:
         # every request, retry and wait of it ends by then.
         self.deadline = None
+        self.retry_after_seen = []
         if session is None:
             if not HAS_REQUESTS:
                 raise ApiError(message=missing_requests_message())
@@ -205,7 +206,7 @@ class HttpClient:
                 retry = repeatable and problem.kind == 'deadline'
             except RequestException as exception:
                 never_sent = _never_sent(exception)
-                error = self.error(method, display_url, message=_describe_exception(exception, seconds),
+                error = self.error(method, display_url, message=_describe_exception(exception, round(seconds, 2)),
                                    applied=False if never_sent else None, attempts=attempt)
                 retry = _retryable_exception(exception) and (repeatable or never_sent)
             else:
@@ -216,6 +217,9 @@ class HttpClient:
                 error = self.error_from_response(method, display_url, response, attempt)
                 if refused_before_anything(error):
                     retry = True
+                    if response.status == 429:
+                        # Whether the vendor's rate limiter says when to come back (the contract check reports it).
+                        self.retry_after_seen.append(response.headers.get('Retry-After') is not None)
                     wait = parse_retry_after(response.headers.get('Retry-After'))
                     if wait is not None:
                         wait = min(wait, self.retry_after_cap)
@@ -377,7 +381,7 @@ def _describe_exception(exception, timeout):
         if isinstance(exception, requests.exceptions.ConnectTimeout):
             return 'could not connect within %s seconds' % timeout
         if isinstance(exception, requests.exceptions.ReadTimeout):
-            return 'no response within %s seconds (timeout)' % timeout
+            return 'no complete answer within %s seconds (timeout)' % timeout
         if isinstance(exception, requests.exceptions.SSLError):
             return 'TLS error: %s' % cause
         if isinstance(exception, requests.exceptions.ConnectionError):

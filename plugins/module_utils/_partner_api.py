@@ -36,6 +36,8 @@ class PartnerApi:
                                            allow_plain_http=allow_plain_http, auth=(str(partner_id), str(api_key)),
                                            error_parser=partner_error_parser, **client_options)
         self.client.add_secret(api_key)
+        # Which of the variants the spec leaves open this API has shown so far (the contract check reports them).
+        self.observed = {}
 
     @classmethod
     def from_module(cls, module, **client_options):
@@ -49,18 +51,20 @@ class PartnerApi:
     def request_count(self):
         return self.client.request_count
 
-    def _data(self, method, path, **request_options):
+    def _data(self, method, path, data_optional=False, **request_options):
         response, body = self.client.request_json(method, path, **request_options)
-        return self.client.shaped(method, path, model.success_payload, body, status=response.status, reason=response.reason,
-                                  params=request_options.get('params'))
+        return self.client.shaped(method, path, model.success_payload, body, data_optional, status=response.status,
+                                  reason=response.reason, params=request_options.get('params'))
 
     def live_service(self, live_service_id):
-        """The live service, or None when the vendor does not know it (404: unknown, or another partner's)."""
+        """The live service, or None when the vendor does not know it (404: unknown; 403: another partner's, as the spec
+        reads the vendor's 403)."""
         path = '/live_services/%s' % live_service_id
         try:
             data, _meta = self._data('GET', path)
         except ApiError as error:
-            if error.status == 404:
+            if error.status in (404, 403):
+                self.observed['missing_live_service'] = error.status
                 return None
             raise
         service = self.client.shaped('GET', path, model.live_service_record, data)
@@ -90,10 +94,24 @@ class PartnerApi:
             return service
         return self.live_service(service['id']) or service
 
-    def service_catalogue(self):
-        """The price list: ``{'balance': credits, 'services': {name: {service_name, product, credits}}}`` in one read."""
+    def service_catalogue(self, balance_required=True):
+        """The price list: ``{'balance': credits, 'services': {name: {service_name, product, credits}}}``.
+
+        The balance comes with the prices in one read where the price list carries it (``meta.partner_credits``);
+        where it does not, it is read from ``/clients/self``, the one place the public KB names for it. Without
+        ``balance_required`` a failure of that read leaves the balance None instead of failing.
+        """
         data, meta = self._data('GET', '/live_services/service_names')
-        return self.client.shaped('GET', '/live_services/service_names', model.price_list, data, meta)
+        catalogue = self.client.shaped('GET', '/live_services/service_names', model.price_list, data, meta)
+        self.observed['balance'] = 'price list'
+        if catalogue['balance'] is None:
+            self.observed['balance'] = 'clients/self'
+            try:
+                catalogue['balance'] = self.credit_balance()
+            except ApiError:
+                if balance_required:
+                    raise
+        return catalogue
 
     def credit_balance(self):
         data, _meta = self._data('GET', '/clients/self')
@@ -108,17 +126,34 @@ class PartnerApi:
         """
         path = '/live_services/%s' % live_service_id
         try:
-            data, _meta = self._data('PATCH', path, json=model.regrade_body(tariff_service_name))
+            data, _meta = self._data('PATCH', path, data_optional=True, json=model.regrade_body(tariff_service_name))
         except ApiError as error:
             if error.status == 405:
                 raise self._insufficient_credits(error, live_service_id, tariff_service_name, balance, cost) from None
             raise
+        self.observed['regrade_answer'] = 'record' if data is not None else 'meta only'
+        if data is None:
+            # A success without the record (a branch of the vendor's C# sample): only a read-back can show the service.
+            return self._read_back_regrade(path, live_service_id, tariff_service_name)
         service = self.client.shaped('PATCH', path, model.live_service_record, data)
         if str(service['id']) != str(live_service_id) or service['tariff_service_name'] != tariff_service_name:
             raise self.client.error('PATCH', self.client.url_for(path), status=200, applied=None,
                                     message='the vendor answered the regrade to %s with live service %s on %s, which contradicts it'
                                     % (tariff_service_name, service['id'], service['tariff_service_name']))
         return service
+
+    def _read_back_regrade(self, path, live_service_id, tariff_service_name):
+        try:
+            service = self.live_service(live_service_id)
+        except ApiError as error:
+            service, problem = None, 'the read-back failed (%s)' % error
+        else:
+            problem = 'a read-back finds no such service' if service is None else 'a read-back shows it on %s' % service['tariff_service_name']
+        if service is not None and service['tariff_service_name'] == tariff_service_name:
+            return service
+        raise self.client.error('PATCH', self.client.url_for(path), status=200, applied=None,
+                                message='the vendor answered the regrade to %s with success but no record, and %s'
+                                % (tariff_service_name, problem))
 
     def _insufficient_credits(self, error, live_service_id, tariff_service_name, balance, cost):
         if balance is None:

@@ -17,6 +17,9 @@ from ansible_collections.channel.partner.plugins.module_utils._values import Sha
 # The products whose live services the Partner API regrades.
 PRODUCTS = ['outmail', 'profilter', 'fakemx', 'backupmx', 'masterdns', 'backupdns']
 
+# The regrade targets' key, and the spelling of it in the seed's prose, which a server could use as well.
+TARGET_FIELDS = ('regrade_servicenames', 'regarde_servicenames')
+
 # The filters of a live service search, by the names the modules use for them.
 SEARCH_FIELDS = {'product': 'product', 'client_id': 'client_id', 'whmcs_service_id': 'whmcs_service_id'}
 
@@ -40,8 +43,10 @@ def live_service_record(data, field='data'):
     record(data, field)
     whmcs = data.get('whmcs_service_id')
     current = text_of(data.get('tariff_service_name'), field + '.tariff_service_name')
-    names = [name for name in split_service_names(data.get('regrade_servicenames'), field + '.regrade_servicenames') if name != current]
-    return dict(data, **{
+    targets_field = next((name for name in TARGET_FIELDS if name in data), TARGET_FIELDS[0])
+    names = [name for name in split_service_names(data.get(targets_field), '%s.%s' % (field, targets_field)) if name != current]
+    other_spellings = dict((name, value) for name, value in data.items() if name not in TARGET_FIELDS[1:])
+    return dict(other_spellings, **{
         'id': identifier(data.get('id'), field + '.id'),
         'client_id': identifier(data.get('client_id'), field + '.client_id', required=False),
         'product': text_of(data.get('product'), field + '.product'),
@@ -76,8 +81,15 @@ def regrade_body(tariff_service_name):
     return {'tariff_service_name': tariff_service_name}
 
 
-def success_payload(body):
-    """``(data, meta)`` of a success envelope; a ShapeError when the body is not one."""
+def success_payload(body, data_optional=False):
+    """``(data, meta)`` of a success envelope; a ShapeError when the body is not one. With ``data_optional``, an
+    envelope that says success without ``data`` gives ``(None, meta)``."""
+    if data_optional and isinstance(body, dict) and isinstance(body.get('meta'), dict) and body['meta'].get('success') is True:
+        if 'data' not in body:
+            return None, body['meta']
+        if body['data'] is None:
+            # Not the documented answer without a record, but a record that is not there.
+            raise ShapeError('data should be an object, not None')
     if not isinstance(body, dict) or 'data' not in body:
         raise ShapeError('no "data" in a success envelope: the body is %s' % (
             'an object with %s' % ', '.join(sorted(str(key) for key in body)[:8]) if isinstance(body, dict) else 'a JSON %s' % type(body).__name__))
@@ -100,6 +112,9 @@ def error_of(body):
     message = error.get('message')
     if name is None and message is None:
         return None, None
+    if message is None and 'url' in error:
+        # Stock CakePHP 2 renders {name, url} with the message text in name.
+        return None, name
     return name, message
 
 

@@ -111,8 +111,10 @@ def price(changes, catalogue, cost_model):
     running, total = balance, 0
     for item in changes.changes:
         cost = credit_amount(regrade_cost(catalogue, item.previous, item.target, model=cost_model))
-        item.plan_fields.update(credits=cost, balance_before=running, balance_after=running - cost)
-        running -= cost
+        # An unknown balance (no credit check asked for, none reported) stays unknown all the way.
+        after = None if running is None else running - cost
+        item.plan_fields.update(credits=cost, balance_before=running, balance_after=after)
+        running = after
         total += cost
     return balance, total
 
@@ -128,6 +130,13 @@ def _costs(changes, balance, total):
 
 def check_credits(changes, balance, total, credit_check, warn):
     """Refuse (or, without the credit check, warn) when the changes cost more than the balance."""
+    if balance is None:
+        if credit_check:
+            changes.refuse('neither the price list nor /clients/self reported the partner credit balance, so the credit check '
+                           'cannot be made. Nothing was changed. Set credit_check: false to regrade without it.')
+        warn('the partner credit balance is not known (neither the price list nor /clients/self reported it): the regrades '
+             'are sent without a credit check')
+        return
     if total <= balance:
         return
     if credit_check:
@@ -186,7 +195,7 @@ def result(changes, balance, total, diff, charged):
     ``charges``), the plan entries and the diff."""
     changed = changes.must_change
     keys = dict(charged, credits_cost=total, credits_balance_before=balance if changed else None,
-                credits_balance_after_predicted=(balance - total) if changed else None)
+                credits_balance_after_predicted=(balance - total) if changed and balance is not None else None)
     if changes.single:
         item = changes.items[0]
         keys.update(live_service=item.service, previous_tariff_service_name=item.previous)

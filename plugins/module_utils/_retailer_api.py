@@ -69,7 +69,8 @@ class RetailerApi:
 
     def __init__(self, api_url, client_id, client_secret, username, password, timeout=30, validate_certs=True,
                  ca_path=None, allow_plain_http=False, client=None, page_size=None, poll_interval=None,
-                 max_poll_interval=None, clock=None, rate_limit=DEFAULT_RATE_LIMIT, **client_options):
+                 max_poll_interval=None, clock=None, rate_limit=DEFAULT_RATE_LIMIT, external_user_id_location='header',
+                 **client_options):
         # rate_limit 0 (or None) turns the pacing off; the pacing reads the same clock as the polling.
         self.client = client or HttpClient(api_url, timeout=timeout, validate_certs=validate_certs, ca_path=ca_path,
                                            allow_plain_http=allow_plain_http, error_parser=retailer_error_parser,
@@ -85,6 +86,9 @@ class RetailerApi:
         self._access_token = None
         self._refresh_token = None
         self.token_requests = 0
+        self.external_user_id_location = external_user_id_location
+        # Which of the variants the spec leaves open this API has shown so far (the contract check reports them).
+        self.observed = {}
 
     def __repr__(self):
         return '%s(api_url=%r, client_id=%r, username=%r)' % (
@@ -94,6 +98,7 @@ class RetailerApi:
     def from_module(cls, module, **options):
         """Build from the options of retailer_argument_spec(); fails the module on a missing library or a refused URL."""
         options.setdefault('rate_limit', module.params.get('rate_limit', DEFAULT_RATE_LIMIT))
+        options.setdefault('external_user_id_location', module.params.get('external_user_id_location') or 'header')
 
         def build(params, transport):
             transport.update(options)
@@ -117,6 +122,8 @@ class RetailerApi:
         except ApiError as error:
             raise error.derive(message='could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')) from None
         token, refresh_token = model.tokens_of(body)
+        # The names of the fields only: the values are secrets.
+        self.observed['token_fields'] = sorted(str(name) for name in body) if isinstance(body, dict) else []
         if not token:
             raise self.client.error('POST', self.client.url_for(TOKEN_PATH), status=200,
                                     message='the token endpoint answered without an access_token')
@@ -131,7 +138,8 @@ class RetailerApi:
         return self._grant(model.token_form('password', username=self._credentials['username'],
                                             password=self._credentials['password']), repeatable=True)
 
-    def _renew_token(self):
+    def renew_token(self):
+        """Replace a refused access token: by its refresh token, or by a new password grant."""
         if self._refresh_token:
             try:
                 # A refresh token is single-use: a lost answer makes a repeat fail, so never repeat it here.
@@ -140,21 +148,33 @@ class RetailerApi:
                 self._refresh_token = None
         return self._password_grant()
 
-    def _call(self, method, path, external_user_id=None, **request_options):
-        """One RetailerService call with the bearer token, renewed once and the call repeated once on 401."""
+    def ensure_token(self):
+        """Obtain the run's access token, unless it has one."""
         if self._access_token is None:
             self._password_grant()
+
+    @property
+    def access_token(self):
+        return self._access_token
+
+    def _call(self, method, path, external_user_id=None, **request_options):
+        """One RetailerService call with the bearer token, renewed once and the call repeated once when it is refused."""
+        self.ensure_token()
         headers = {}
         if external_user_id is not None:
-            headers[model.EXTERNAL_USER_ID_HEADER] = str(external_user_id)
+            if self.external_user_id_location in ('header', 'both'):
+                headers[model.EXTERNAL_USER_ID_HEADER] = str(external_user_id)
+            if self.external_user_id_location in ('query', 'both'):
+                request_options['params'] = dict(request_options.get('params') or {}, **{model.EXTERNAL_USER_ID_HEADER: str(external_user_id)})
         for attempt in (1, 2):
             headers['Authorization'] = 'Bearer %s' % self._access_token
             try:
                 return self.client.request(method, SERVICE_PATH + path, headers=headers, **request_options)
             except ApiError as error:
-                if error.status != 401 or attempt == 2:
+                if not model.is_token_refusal(error.status, error.vendor_message) or attempt == 2:
                     raise
-            self._renew_token()
+                self.observed['token_refusal'] = error.status
+            self.renew_token()
         raise AssertionError('unreachable')
 
     def _call_json(self, method, path, external_user_id=None, **request_options):
@@ -199,12 +219,14 @@ class RetailerApi:
     # Accounts
 
     def account_status(self, account_id, external_user_id):
-        """The account's status (an AccountStatus), or None when the account answers 404 (deleted or unknown)."""
+        """The account's status (an AccountStatus), or None when the account answers 404 or 403 (deleted, unknown,
+        or not the retailer's: MailUp answers one of the two, and which is not documented)."""
         try:
             path = '/Account/%s/Status' % account_id
             return self._shaped('GET', path, model.AccountStatus, self._call_json('GET', path, external_user_id))
         except ApiError as error:
-            if error.status == 404:
+            if error.status in model.MISSING_ACCOUNT_STATUSES:
+                self.observed['missing_account'] = error.status
                 return None
             raise
 

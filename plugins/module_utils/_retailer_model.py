@@ -24,6 +24,10 @@ STATE_DESCRIPTIONS = {ACCOUNT_ENABLED: 'Enabled', ACCOUNT_DISABLED: 'Disabled'}
 ABSENT = {'state': 'absent', 'profile_id': None}
 
 EXTERNAL_USER_ID_HEADER = 'ExternalUserId'
+# Where the ExternalUserId goes: the spec reads "a header" as most plausible, the query as the other reading.
+EXTERNAL_USER_ID_LOCATIONS = ('header', 'query', 'both')
+# An account that does not exist, or no longer: MailUp's answer is one of these, the spec leaves which.
+MISSING_ACCOUNT_STATUSES = (404, 403)
 
 # The vendor's names of the pack write modes.
 ABSOLUTE = 'absolute'
@@ -209,7 +213,15 @@ def pack_write_body(quantity, work_mode):
 
 
 def page_query(page_size, page_number):
-    return {'PageSize': page_size, 'PageNumber': page_number}
+    # Both spellings: the RetailerService page writes PageSize, MailUp's general paging page pageSize; a server
+    # ignores the one it does not know, as it does any unknown parameter.
+    return {'PageSize': page_size, 'PageNumber': page_number, 'pageSize': page_size, 'pageNumber': page_number}
+
+
+def is_token_refusal(status, description):
+    """Whether an error answer refuses the access token: 401, or a 400 whose description is about the token (MailUp's
+    newer status list answers an invalid or malformed token with 400)."""
+    return status == 401 or (status == 400 and 'token' in str(description or '').lower())
 
 
 def page_of(body):

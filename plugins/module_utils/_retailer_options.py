@@ -7,6 +7,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import EXTERNAL_USER_ID_LOCATIONS
 from ansible_collections.channel.partner.plugins.module_utils._argspec import (
     LONGEST_WAIT,
     all_of,
@@ -26,6 +27,7 @@ from ansible_collections.channel.partner.plugins.module_utils._argspec import (
 ACCOUNT = dict(
     account_id=dict(type='int', required=True),
     external_user_id=dict(type='str', required=True),
+    external_user_id_location=dict(type='str', default='header', choices=list(EXTERNAL_USER_ID_LOCATIONS)),
 )
 
 # One item of the packs list of retailer_pack; the single form takes the same options.

@@ -181,7 +181,9 @@ live_services:
           type: bool
           sample: true
 credits_balance:
-  description: The partner credit balance, from the price list; V(null) when O(include_costs=false) or when the price list lacks it.
+  description:
+    - The partner credit balance, from the price list, or from C(/clients/self) when the price list lacks it (one more read);
+      V(null) when O(include_costs=false) or when neither reports it.
   returned: success
   type: float
   sample: 100
@@ -248,7 +250,7 @@ def main():
         catalogue = balance = None
         if module.params['include_costs']:
             # One read gives every price and the balance, however many services there are.
-            catalogue = api.service_catalogue()
+            catalogue = api.service_catalogue(balance_required=False)
             balance = credit_amount(catalogue['balance'])
     except ApiError as error:
         module.fail_json(msg='reading live services failed: %s' % error, error=error.to_dict())

@@ -341,10 +341,8 @@ def converge(module, api):
     balance, total = None, 0
     if changes.must_change:
         plan.refuse_targets(changes)
-        # One read gives both the prices and the balance.
-        catalogue = changes.read('reading the price list', api.service_catalogue)
-        if catalogue['balance'] is None:
-            changes.refuse('the price list did not report the partner credit balance. Nothing was changed.')
+        # One read gives both the prices and the balance, where the price list carries it.
+        catalogue = changes.read('reading the price list', api.service_catalogue, params['credit_check'])
         balance, total = plan.price(changes, catalogue, params['cost_model'])
         plan.check_credits(changes, balance, total, params['credit_check'], module.warn)
         if module.check_mode:

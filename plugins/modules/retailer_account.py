@@ -360,7 +360,8 @@ def converge(module, api):
     status = read('reading the account', api.account_status, account_id, external_user_id)
     before = summary_of(status)
     if status is None and params['state'] != 'absent':
-        raise Refusal('the account %s does not exist (the API answered 404); this module does not create accounts' % account_id)
+        raise Refusal('the account %s does not exist (the API answered %s); this module does not create accounts'
+                      % (account_id, api.observed['missing_account']))
     after = wanted_state(api, account_id, before, params)
     # Totals only: the account task stays idempotent.
     wanted_packs = [dict(pack, increment=None) for pack in params['packs'] or []]

@@ -52,7 +52,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 exists:
-  description: Whether the account exists. V(false) when the API answered 404 (unknown or deleted account).
+  description: Whether the account exists. V(false) when the API answered 404 or 403 (unknown or deleted account).
   returned: success
   type: bool
   sample: true

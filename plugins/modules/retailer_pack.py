@@ -296,7 +296,7 @@ def converge(module, api):
 
     status = read('reading the account', api.account_status, account_id, external_user_id)
     if status is None:
-        raise Refusal('the account %s does not exist (the API answered 404); nothing was changed.' % account_id)
+        raise Refusal('the account %s does not exist (the API answered %s); nothing was changed.' % (account_id, api.observed['missing_account']))
     profile_packs = None
     if plan.needs_profile_packs(wanted, status):
         profile_packs = read('reading the packs of the profile %s' % status.profile_id, api.profile_packs, status.profile_id)

@@ -25,6 +25,10 @@ def empty_response(status):
 
 
 def partner_error(status, path, message, flat=False, headers=None):
+    """The Partner API's error: ``flat`` False nested in ``error``, True flat, ``'cake'`` as stock CakePHP 2 renders it
+    (flat, the message in ``name``, no ``message`` key)."""
+    if flat == 'cake':
+        return json_response(status, {'name': message, 'url': path}, headers)
     error = {'name': reason(status), 'url': path, 'message': message}
     return json_response(status, error if flat else {'error': error}, headers)
 
@@ -37,10 +41,11 @@ def mailup_error(status, description, name=None, headers=None):
 
 
 def rate_limited(limit, actual, retry_after):
+    """MailUp's 429; ``retry_after`` None leaves out the header, as MailUp's own example does."""
     # MailUp's documented 429 carries a null ErrorName, unlike its other errors.
     description = 'Authorization error (too_many_requests): Too many requests. Max:%s calls per second , actual:%s.' % (limit, actual)
     body = {'ErrorCode': '429', 'ErrorDescription': description, 'ErrorName': None, 'ErrorStack': None}
-    return json_response(429, body, {'Retry-After': str(retry_after)})
+    return json_response(429, body, None if retry_after is None else {'Retry-After': str(retry_after)})
 
 
 def api_of(path):

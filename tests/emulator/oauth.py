@@ -64,10 +64,13 @@ class OAuth:
         store = self.store
         with store.lock:
             info = store.access_tokens.get(token)
+            # MailUp's newer status list answers an invalid or malformed token with 400 (the invalid_token_status switch).
+            status = store.config['invalid_token_status']
+            name = 'Unauthorized' if status == 401 else 'BadRequest'
             if info is None:
-                return mailup_error(401, 'Authorization error: Invalid access token', name='Unauthorized')
+                return mailup_error(status, 'Authorization error: Invalid access token', name=name)
             if info['expires_at'] <= time.monotonic():
-                return mailup_error(401, 'Authorization error: Access token is expired', name='Unauthorized')
+                return mailup_error(status, 'Authorization error: Access token is expired', name=name)
             if store.config['rate_limit']:
                 return self.rate_check(token, request.path)
         return None
@@ -81,7 +84,7 @@ class OAuth:
         if len(window) >= limit:
             store.rate_windows[(token, path)] = window
             retry_after = max(1, int(1.0 - (now - window[0]) + 0.999))
-            return rate_limited(limit, len(window) + 1, retry_after)
+            return rate_limited(limit, len(window) + 1, retry_after if store.config['retry_after'] else None)
         window.append(now)
         store.rate_windows[(token, path)] = window
         return None

@@ -23,6 +23,11 @@ class PartnerError(Exception):
         self.message = message
 
 
+def envelope_style(config):
+    """The ``flat`` argument of partner_error() for the partner_error_envelope switch."""
+    return {'nested': False, 'flat': True, 'cake': 'cake'}[config['partner_error_envelope']]
+
+
 def ok(data, meta=None):
     envelope_meta = {'success': True}
     if isinstance(data, list):
@@ -49,7 +54,7 @@ class PartnerApi:
 
     def __call__(self, request):
         store = self.store
-        flat = store.config['partner_error_envelope'] == 'flat'
+        flat = envelope_style(store.config)
         if not self.authorised(request):
             return partner_error(401, request.path, 'Invalid partner credentials', flat=flat,
                                  headers={'WWW-Authenticate': 'Basic realm="api"'})
@@ -90,8 +95,8 @@ class PartnerApi:
         names = [name for name in (current or {}).get('regrade_to', []) if name != service['tariff_service_name']]
         if self.store.config['regrade_servicenames_format'] == 'csv':
             names = ','.join(names)
-        record = dict((key, service.get(key)) for key in LIVE_SERVICE_FIELDS)
-        record['regrade_servicenames'] = names
+        record = dict((key, service.get(key)) for key in LIVE_SERVICE_FIELDS if key != 'regrade_servicenames')
+        record[self.store.config['regrade_servicenames_field']] = names
         return record
 
     @staticmethod
@@ -100,10 +105,9 @@ class PartnerApi:
                 'service_name': service['tariff_service_name'], 'whmcs_service_id': service['whmcs_service_id'],
                 'suspended': service['suspended']}
 
-    @staticmethod
-    def filtered(request, items):
+    def filtered(self, request, items):
         try:
-            if request.args.get('search'):
+            if request.args.get('search') and self.store.config['search_filter'] == 'honoured':
                 items = apply_search(items, parse_search(request.args['search']))
             if request.args.get('fields'):
                 items = apply_fields(items, parse_fields(request.args['fields']))
@@ -147,7 +151,8 @@ class PartnerApi:
     def service_names(self, _request):
         data = [{'service_name': t['service_name'], 'product': t['product'], 'credits': t['credits']}
                 for t in self.store.data['tariffs']]
-        return ok(data, {'partner_credits': self.balance()})
+        meta = {'partner_credits': self.balance()} if self.store.config['price_list_balance'] == 'meta' else {}
+        return ok(data, meta)
 
     def get_live_service(self, _request, service_id):
         return ok(self.render_live_service(self.live_service(service_id)))
@@ -168,6 +173,9 @@ class PartnerApi:
         if suspended is not None and suspended != service['suspended']:
             service['suspended'] = suspended
             service['suspend_reason'] = 'partner' if suspended else None
+        if self.store.config['regrade_answer'] == 'meta_only':
+            # The branch of the vendor's C# sample for a success without a record.
+            return json_response(200, {'meta': {'success': True}})
         return ok(self.render_live_service(service))
 
     def patch_body(self, request):

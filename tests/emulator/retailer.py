@@ -73,7 +73,7 @@ class RetailerApi:
         return mailup_error(404, 'Resource not found')
 
     def external_user_id(self, request):
-        value = request.headers.get('ExternalUserId')
+        value = request.headers.get('ExternalUserId') if self.store.config['external_user_id_header'] else None
         if not value and self.store.config['external_user_id_in_query']:
             value = request.args.get('ExternalUserId')
         if not value or not value.strip():
@@ -87,6 +87,8 @@ class RetailerApi:
     def account(self, account_id, external):
         account = self.store.account(account_id)
         if account is None:
+            if self.store.config['missing_account_status'] == 403:
+                raise fail(403, 'You cannot access the provided account.')
             raise fail(404, 'Account %s not found' % account_id)
         self.check_binding(account.get('ExternalUserId'), external)
         return account
@@ -99,10 +101,12 @@ class RetailerApi:
 
     def paginate(self, request, items):
         args = request.args
-        given = 'PageSize' in args or 'PageNumber' in args
+        # The spelling the server honours (paging_parameters); the other one is ignored, as an unknown parameter is.
+        size_name, number_name = ('PageSize', 'PageNumber') if self.store.config['paging_parameters'] == 'PageSize' else ('pageSize', 'pageNumber')
+        given = size_name in args or number_name in args
         try:
-            size = int(args.get('PageSize', 20))
-            number = int(args.get('PageNumber', 0))
+            size = int(args.get(size_name, 20))
+            number = int(args.get(number_name, 0))
         except ValueError:
             raise fail(400, 'PageSize and PageNumber must be integers') from None
         if size < 1 or number < 0:

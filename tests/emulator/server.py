@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 from .common import TOKEN_PATH, api_of, json_response, vendor_error
 from .faults import APPLYING_KINDS, FaultRegistry, RequestLog
 from .oauth import OAuth
-from .partner import PartnerApi
+from .partner import PartnerApi, envelope_style
 from .retailer import RetailerApi
 from .state import Store
 
@@ -96,7 +96,9 @@ class Application:
     def fault_response(self, fault, request):
         if fault.kind == 'status':
             headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
-            flat = self.store.config['partner_error_envelope'] == 'flat'
+            if fault.status == 429 and not self.store.config['retry_after']:
+                headers = None
+            flat = envelope_style(self.store.config)
             return vendor_error(request.path, fault.status, 'Injected fault: HTTP %d' % fault.status, flat=flat, headers=headers)
         if fault.kind == 'html':
             reason = Response(status=fault.status).status.split(' ', 1)[1]

@@ -141,7 +141,8 @@ def test_retailer_error_shapes(body, found):
 def test_bodies_queries_and_summaries_in_the_vendors_spelling():
     assert retailer.pack_write_body(3, retailer.ABSOLUTE) == {'Quantity': 3, 'WorkMode': 'absolute'}
     assert retailer.enable_query(False) == {'Enable': 'false'}
-    assert retailer.page_query(50, 2) == {'PageSize': 50, 'PageNumber': 2}
+    # Both spellings MailUp's pages use; a server ignores the one it does not know.
+    assert retailer.page_query(50, 2) == {'PageSize': 50, 'PageNumber': 2, 'pageSize': 50, 'pageNumber': 2}
     pack = retailer.ProfilePack({'Id': '534', 'Name': 'Extra', 'Min': 0, 'Max': 10})
     assert retailer.pack_summary(534, pack, quantity=3) == {'Id': 534, 'Name': 'Extra', 'Min': 0, 'Max': 10, 'Quantity': 3}
     assert retailer.pack_summary(534, quantity_before=1) == {'Id': 534, 'Name': None, 'Min': None, 'Max': None, 'quantity_before': 1}
