@@ -56,23 +56,25 @@ class PartnerApi:
         return self.client.shaped(method, path, model.success_payload, body, data_optional, status=response.status,
                                   reason=response.reason, params=request_options.get('params'))
 
-    def live_service(self, live_service_id):
-        """The live service, or None when the vendor does not know it (404: unknown; 403: another partner's, as the spec
-        reads the vendor's 403)."""
-        path = '/live_services/%s' % live_service_id
+    def _one(self, path, parse, wanted_id, kind):
+        """The record at ``path``, or None when the vendor does not know it (404: unknown; 403: another partner's, as the spec
+        reads the vendor's 403). An answer about another record is an error: nothing may be written on the strength of it."""
         try:
             data, _meta = self._data('GET', path)
         except ApiError as error:
             if error.status in (404, 403):
-                self.observed['missing_live_service'] = error.status
+                self.observed['missing_' + kind.replace(' ', '_')] = error.status
                 return None
             raise
-        service = self.client.shaped('GET', path, model.live_service_record, data)
-        if str(service['id']) != str(live_service_id):
-            # Nothing may be written on the strength of an answer about another service.
+        found = self.client.shaped('GET', path, parse, data)
+        if str(found['id']) != str(wanted_id):
             raise self.client.error('GET', self.client.url_for(path), status=200, applied=False,
-                                    message='the vendor answered with live service %s when asked for %s' % (service['id'], live_service_id))
-        return service
+                                    message='the vendor answered with %s %s when asked for %s' % (kind, found['id'], wanted_id))
+        return found
+
+    def live_service(self, live_service_id):
+        """The live service, or None when the vendor does not know it."""
+        return self._one('/live_services/%s' % live_service_id, model.live_service_record, live_service_id, 'live service')
 
     def live_services(self, **filters):
         """The partner's live services, filtered by ``product``, ``client_id`` and ``whmcs_service_id`` where given.
@@ -168,3 +170,102 @@ class PartnerApi:
             wording += '%s balance is %s' % (',' if cost is not None else ';', balance)
         return error.derive(InsufficientCredits, message='insufficient partner credits: %s' % wording, applied=False,
                             balance=balance, cost=cost)
+
+    # Clients
+
+    def client_by_id(self, client_id):
+        """The client, or None when the vendor does not know it."""
+        return self._one('/clients/%s' % client_id, model.client_record, client_id, 'client')
+
+    def clients(self, external_userid=None, search=None):
+        """The partner's clients: all, those whose ``external_userid`` is the one given, or those a ``search`` (field or
+        "field operator": value) selects. Every record the vendor returns is checked against the filter here too, so a
+        server that ignores it never puts a client in the list that does not match."""
+        if external_userid is not None:
+            search = {model.CLIENT_KEY: str(external_userid)}
+        params = {'search': model.rison_object(search)} if search else None
+        data, _meta = self._data('GET', '/clients', params=params)
+        clients = self.client.shaped('GET', '/clients', model.client_records, data, params=params)
+        return [client for client in clients if model.matches(client, search or {})]
+
+    def client_shaped(self, method, path, data):
+        return self.client.shaped(method, path, model.client_record, data)
+
+    def create_client(self, fields):
+        """``POST /clients`` (KB 392); the new client as the vendor answered it. Never sent twice: a second client would
+        be a second customer record."""
+        data, _meta = self._data('POST', '/clients', json=model.client_body(fields))
+        return self.client_shaped('POST', '/clients', data)
+
+    def edit_client(self, client_id, fields):
+        path = '/clients/%s' % client_id
+        data, _meta = self._data('PATCH', path, data_optional=True, json=model.client_body(fields))
+        return None if data is None else self.client_shaped('PATCH', path, data)
+
+    def set_client_enabled(self, client_id, enabled):
+        """Suspend or unsuspend a client with ``PATCH /clients/{id}/enabled`` (KB 401); where the vendor answers that it has
+        no such resource (404 or 405, so nothing was done) with the ``active`` field of ``PATCH /clients/{id}``. Returns
+        the client as the vendor answered, or None when it answered without the record."""
+        resource = self.observed.get('client_enable', 'enabled')
+        path = '/clients/%s/enabled' % client_id if resource == 'enabled' else '/clients/%s' % client_id
+        try:
+            data, _meta = self._data('PATCH', path, data_optional=True, json=model.client_enabled_body(enabled, resource))
+        except ApiError as error:
+            if resource != 'enabled' or error.status not in (404, 405):
+                raise
+            self.observed['client_enable'] = 'active field'
+            return self.set_client_enabled(client_id, enabled)
+        self.observed.setdefault('client_enable', 'enabled')
+        return None if data is None else self.client_shaped('PATCH', path, data)
+
+    def delete_client(self, client_id):
+        """``DELETE /clients/{id}`` (KB 399): the vendor anonymises the client and suspends its services."""
+        self._data('DELETE', '/clients/%s' % client_id, data_optional=True)
+
+    # The life of a live service
+
+    def set_suspension(self, live_service_id, suspend):
+        """Suspend or resume a live service with ``PATCH /live_services/{id}/suspension`` (KB 401); where the vendor answers
+        that it has no such resource (404 or 405: nothing was done), with the ``suspended`` field of the live service.
+        Returns the live service as answered, or None when the answer has no record."""
+        resource = self.observed.get('live_service_suspension', 'suspension')
+        path = '/live_services/%s%s' % (live_service_id, '/suspension' if resource == 'suspension' else '')
+        try:
+            data, _meta = self._data('PATCH', path, data_optional=True, json=model.suspension_body(suspend, resource))
+        except ApiError as error:
+            if resource == 'suspension' and error.status in (404, 405):
+                self.observed['live_service_suspension'] = 'suspended field'
+                return self.set_suspension(live_service_id, suspend)
+            if error.status == 403 and not suspend:
+                raise error.derive(message='the vendor refused to resume it (403): a service suspended by the system (abuse, '
+                                           'billing, ...) cannot be resumed through the Partner API (KB 405)') from None
+            raise
+        self.observed.setdefault('live_service_suspension', 'suspension')
+        return None if data is None else self.client.shaped('PATCH', path, model.live_service_record, data)
+
+    def terminate(self, live_service_id):
+        """``DELETE /live_services/{id}`` (KB 406)."""
+        self._data('DELETE', '/live_services/%s' % live_service_id, data_optional=True)
+
+    def create_service(self, product, client_id, service_name, whmcs_service_id=None):
+        """Create a service of ``product`` (``POST /outmails``, KB 407, and the other products' paths by analogy); returns its
+        live service, read back by the id the answer gives. Never sent twice: a second service would be charged again."""
+        path = '/%s' % model.PRODUCT_COLLECTIONS[product]
+        try:
+            data, _meta = self._data('POST', path, json=model.create_service_body(client_id, service_name, whmcs_service_id))
+        except ApiError as error:
+            if error.status == 405:
+                raise error.derive(InsufficientCredits, message='insufficient partner credits to create a %s service on %s'
+                                   % (product, service_name), applied=False) from None
+            raise
+        live_service_id = self.client.shaped('POST', path, model.created_live_service_id, data)
+        try:
+            service = self.live_service(live_service_id)
+        except ApiError as error:
+            # The create was answered; what is unknown is only what the service looks like, which a read-back settles.
+            raise error.derive(message='the vendor answered the create with live service %s, but reading it failed: %s'
+                               % (live_service_id, error.detail), applied=None) from None
+        if service is None:
+            raise self.client.error('POST', self.client.url_for(path), status=200, applied=None,
+                                    message='the vendor answered the create with live service %s, which it does not show' % live_service_id)
+        return service

@@ -16,7 +16,7 @@ from ansible_collections.channel.partner.plugins.module_utils._argspec import (
     single_form,
     text,
 )
-from ansible_collections.channel.partner.plugins.module_utils._partner_model import PRODUCTS
+from ansible_collections.channel.partner.plugins.module_utils._partner_model import CLIENT_FIELDS, PRODUCTS, search_problem
 
 # How the vendor may charge a regrade, which it does not document (see the cost_model option).
 COST_MODELS = ['difference', 'full']
@@ -84,4 +84,80 @@ def regrade_problems(params):
         # A product alone would match every service of that product.
         found.append('product=%s needs whmcs_service_id or client_id to select one live service (or give live_service_id instead)'
                      % params['product'])
+    return found
+
+
+# The fields of a client a task may set, by the vendor's names (see _partner_model.CLIENT_FIELDS).
+CLIENT_FIELD_OPTIONS = dict((name, dict(type='str')) for name in CLIENT_FIELDS)
+CLIENT_RULES = dict(((name, text()) for name in CLIENT_FIELDS), client_id=positive_integer,
+                    external_userid=text('your own id of the customer, for example 123456'))
+
+
+def client_argument_spec():
+    spec = partner_argument_spec()
+    spec.update(CLIENT_FIELD_OPTIONS, client_id=dict(type='int'), external_userid=dict(type='str'),
+                state=dict(type='str', default='present', choices=['present', 'absent']), enabled=dict(type='bool'))
+    return spec
+
+
+def client_problems(params):
+    found = problems(params, CLIENT_RULES)
+    if params['client_id'] is None and params['external_userid'] is None:
+        found.append('one of client_id and external_userid is required: external_userid (your own id of the customer) finds or '
+                     'creates the client, client_id finds an existing one')
+    return found
+
+
+def client_info_argument_spec():
+    spec = partner_argument_spec()
+    spec.update(client_id=dict(type='int'), external_userid=dict(type='str'), search=dict(type='dict'))
+    return spec
+
+
+CLIENT_INFO_EXCLUSIVE = [('client_id', 'external_userid'), ('client_id', 'search'), ('external_userid', 'search')]
+
+
+def client_info_problems(params):
+    found = problems(params, CLIENT_RULES)
+    for key, value in sorted((params['search'] or {}).items()):
+        problem = search_problem(key)
+        if problem:
+            found.append('search: %s' % problem)
+        elif isinstance(value, (dict, list, bool)) or value is None or not str(value).strip():
+            found.append('search["%s"] must be a text or a number to compare with, not %r' % (key, value))
+    return found
+
+
+SERVICE_STATES = ['active', 'suspended', 'absent']
+# One item of the services list of live_service: the state of an existing service by its id.
+SERVICE_ITEM = dict(live_service_id=dict(type='int', required=True), state=dict(type='str', required=True, choices=SERVICE_STATES))
+
+
+def service_argument_spec():
+    spec = partner_argument_spec()
+    spec.update(SELECTORS)
+    spec.update(
+        client_external_userid=dict(type='str'),
+        # No default, so that it can be exclusive with services; the single form reads a missing state as active.
+        state=dict(type='str', choices=SERVICE_STATES),
+        tariff_service_name=dict(type='str'),
+        services=dict(type='list', elements='dict', options=SERVICE_ITEM),
+    )
+    return spec
+
+
+SERVICE_EXCLUSIVE = SELECTORS_EXCLUSIVE + [('client_id', 'client_external_userid'), ('live_service_id', 'client_external_userid')] + [
+    ('services', option) for option in sorted(set(SELECTORS) | {'tariff_service_name', 'state', 'client_external_userid'})]
+
+
+def service_problems(params):
+    if params['services'] is not None:
+        items = params['services']
+        return list_problems('services', items, RULES) + repeated(
+            'services', [item['live_service_id'] for item in items], lambda service_id: 'live service %s' % service_id)
+    found = problems(params, dict(RULES, client_external_userid=CLIENT_RULES['external_userid']))
+    client = params['client_id'] if params['client_id'] is not None else params['client_external_userid']
+    if not found and params['live_service_id'] is None and (params['product'] is None or client is None):
+        found.append('a live service is named by live_service_id, or by client_id (or client_external_userid) and product (with '
+                     'whmcs_service_id to tell several services of one product apart), or services lists many by id')
     return found

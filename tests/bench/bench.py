@@ -10,8 +10,8 @@
 2. Time per task against ansible.builtin.uri: the same task repeated in one playbook, and a
    playbook of uri tasks sending the same raw requests (one uri task per request, token POST
    included), in alternating runs; time per task from the callback's task-start timestamps.
-3. Scale: N live services regraded by a loop of per-item tasks and by one bulk task; and a
-   bulk pack task with the emulator's rate limit on, its achieved call rate and its 429s.
+3. Scale: N live services regraded, and N suspended, by a loop of per-item tasks and by one bulk
+   task; and a bulk pack task with the emulator's rate limit on, its achieved call rate and its 429s.
 
 Prints plain-text tables; ``--json PATH`` also writes every figure.
 """
@@ -169,14 +169,37 @@ def regrade_estate(runner, emulator, count):
     return results
 
 
-def timed_estate_run(runner, emulator, tasks, name, service_ids, play_vars=None):
+def suspend_estate(runner, emulator, count):
+    """N live services suspended by a loop of live_service tasks and by one bulk task."""
+    service_ids = bench_service_ids(count)
+    results = {'services': count}
+    emulator.reset()
+    loop_task = {'name': 'S0 G0', 'channel.partner.live_service': {'live_service_id': '{{ item }}', 'state': 'suspended'},
+                 'loop': service_ids}
+    results['loop'] = timed_estate_run(runner, emulator, [loop_task], 'suspend-loop', service_ids, done=suspended)
+    emulator.reset()
+    bulk_task = {'name': 'S0 G0', 'channel.partner.live_service': {'services': '{{ bench_services }}'}}
+    play_vars = {'bench_services': [{'live_service_id': service_id, 'state': 'suspended'} for service_id in service_ids]}
+    results['bulk'] = timed_estate_run(runner, emulator, [bulk_task], 'suspend-bulk', service_ids, play_vars, done=suspended)
+    results['speedup'] = results['loop']['seconds'] / results['bulk']['seconds']
+    return results
+
+
+def regraded(service):
+    return service['tariff_service_name'] == BENCH_TARGET
+
+
+def suspended(service):
+    return service['suspended']
+
+
+def timed_estate_run(runner, emulator, tasks, name, service_ids, play_vars=None, done=regraded):
     run = runner.run(tasks, 'estate-%s' % name, play_vars=play_vars)
-    require_ok(run, 'the %s regrade of %d services' % (name, len(service_ids)))
+    require_ok(run, 'the %s run over %d services' % (name, len(service_ids)))
     wanted = set(service_ids)
-    regraded = sum(1 for service in emulator.snapshot()['live_services']
-                   if service['id'] in wanted and service['tariff_service_name'] == BENCH_TARGET)
-    if regraded != len(service_ids):
-        raise BenchFailure('the %s form regraded %d of %d services' % (name, regraded, len(service_ids)))
+    changed = sum(1 for service in emulator.snapshot()['live_services'] if service['id'] in wanted and done(service))
+    if changed != len(service_ids):
+        raise BenchFailure('the %s form changed %d of %d services' % (name, changed, len(service_ids)))
     return {'seconds': run.periods(group_of)['S0 G0'][0], 'playbook_seconds': run.wall,
             'requests': count_requests(emulator.requests())}
 
@@ -255,6 +278,14 @@ def print_report(report):
             print('speed-up %.1fx (target >= %.0fx): %s' % (estate['speedup'], SPEEDUP_TARGET, verdict))
         else:
             print('bulk: live_service_regrade has no services option yet; not measured')
+    suspension = report.get('suspension')
+    if suspension:
+        print('\n== 3a. %d live services suspended with channel.partner.live_service' % suspension['services'])
+        print('%-34s %10s  %s' % ('form', 'seconds', 'requests'))
+        for label, key in (('loop: one module run per service', 'loop'), ('bulk: one task, services list', 'bulk')):
+            print('%-34s %10.1f  %s' % (label, suspension[key]['seconds'], format_counts(suspension[key]['requests'])))
+        print('speed-up %.1fx (target >= %.0fx): %s' % (suspension['speedup'], SPEEDUP_TARGET,
+                                                        'ok' if suspension['speedup'] >= SPEEDUP_TARGET else 'UNDER'))
     pacing = report['pacing']
     if pacing is None:
         print('\n== 3b. Bulk retailer_pack with the rate limit on: not measured (no packs option, or skipped)')
@@ -280,7 +311,7 @@ def main():
     parser.add_argument('--repeat', type=int, default=10, help='tasks per scenario in each timing playbook (even; default: %(default)s)')
     parser.add_argument('--runs', type=int, default=3, help='timing runs per side, alternating (default: %(default)s)')
     parser.add_argument('--startup-samples', type=int, default=7, help='fresh interpreters per module (default: %(default)s)')
-    parser.add_argument('--skip', action='append', default=[], choices=['ratios', 'startup', 'estate', 'pacing'],
+    parser.add_argument('--skip', action='append', default=[], choices=['ratios', 'startup', 'estate', 'suspend', 'pacing'],
                         help='leave a section out (repeatable)')
     parser.add_argument('--json', metavar='PATH', help='also write every figure to PATH as JSON')
     options = parser.parse_args()
@@ -306,6 +337,8 @@ def main():
             print('bench: regrading %d live services (loop, then bulk) ...' % options.services, flush=True)
             report['estate'] = {'services': 0, 'loop': {'seconds': 0.0, 'requests': count_requests([])}, 'bulk': None,
                                 'speedup': None} if 'estate' in options.skip else regrade_estate(runner, emulator, options.services)
+            print('bench: suspending %d live services (loop, then bulk) ...' % options.services, flush=True)
+            report['suspension'] = None if 'suspend' in options.skip else suspend_estate(runner, emulator, options.services)
             report['pacing'] = None if 'pacing' in options.skip else pace_packs(runner, emulator, options.packs)
         finally:
             emulator.stop()

@@ -38,6 +38,18 @@ SCENARIOS = [
     Scenario('regrade change', 'live_service_regrade', 'change',
              [{'live_service_id': 1234931, 'tariff_service_name': 'Outmail1000'},
               {'live_service_id': 1234931, 'tariff_service_name': 'Outmail500'}]),
+    Scenario('client no-op', 'client', 'no-op', [{'external_userid': '123456', 'email': 'fred@example.com'}],
+             note='found by external_userid'),
+    Scenario('client change', 'client', 'change',
+             [{'client_id': 9987603, 'surname': 'Renamed'}, {'client_id': 9987603, 'surname': 'Rossi'}],
+             note='one field edited'),
+    Scenario('client suspend', 'client', 'change',
+             [{'client_id': 9987603, 'enabled': False}, {'client_id': 9987603, 'enabled': True}],
+             timed=False, note='suspend / unsuspend (which reads the services left suspended)'),
+    Scenario('live_service no-op', 'live_service', 'no-op', [{'live_service_id': 1234931, 'state': 'active'}]),
+    Scenario('live_service change', 'live_service', 'change',
+             [{'live_service_id': 1234931, 'state': 'suspended'}, {'live_service_id': 1234931, 'state': 'active'}],
+             note='suspend / resume'),
     Scenario('retailer_profile_info', 'retailer_profile_info', 'info', [{'name': 'Economy', 'include_packs': True}],
              note='one profile by name, with packs'),
     Scenario('account no-op', 'retailer_account', 'no-op',
@@ -68,6 +80,7 @@ SCENARIOS = [
 
 PACK_PATH = re.compile(r'/Account/\d+/Pack/\d+$')
 LIVE_SERVICE_PATH = re.compile(r'^/api-v1/live_services/\d+$')
+CLIENT_PATH = re.compile(r'^/api-v1/clients/\d+$')
 
 
 def _body(entry, arguments):
@@ -76,6 +89,12 @@ def _body(entry, arguments):
         return 'form-urlencoded', dict(RETAILER_LOGIN, grant_type='password')
     if entry['method'] == 'PATCH' and LIVE_SERVICE_PATH.search(entry['path']):
         return 'json', {'tariff_service_name': arguments['tariff_service_name']}
+    if entry['method'] == 'PATCH' and entry['path'].endswith('/enabled'):
+        return 'json', {'enable': 1 if arguments['enabled'] else 0}
+    if entry['method'] == 'PATCH' and entry['path'].endswith('/suspension'):
+        return 'json', {'suspend': 1 if arguments['state'] == 'suspended' else 0}
+    if entry['method'] == 'PATCH' and CLIENT_PATH.search(entry['path']):
+        return 'json', dict((name, value) for name, value in arguments.items() if name not in ('client_id', 'external_userid', 'enabled'))
     if entry['method'] == 'POST' and PACK_PATH.search(entry['path']):
         if arguments.get('increment') is not None:
             return 'json', {'Quantity': arguments['increment'], 'WorkMode': 'incremental'}

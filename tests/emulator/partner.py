@@ -13,6 +13,13 @@ LIVE_SERVICE_FIELDS = ('id', 'client_id', 'product', 'tariff_service_name', 'reg
                        'suspend_reason', 'whmcs_service_id', 'created')
 CLIENT_FIELDS = ('id', 'external_userid', 'email', 'username', 'title', 'firstname', 'surname', 'company', 'active',
                  'client_status_id', 'verified', 'partner_id')
+# What a partner may set on a client (KB 392 names all but company, which the emulator adds).
+CLIENT_EDITABLE = ('external_userid', 'email', 'username', 'title', 'firstname', 'surname', 'company')
+# KB 399: a deleted client is anonymised, not removed.
+CLIENT_ANONYMISED = ('external_userid', 'email', 'username', 'title', 'firstname', 'surname', 'company')
+FIRST_CLIENT_ID = 9987600
+FIRST_LIVE_SERVICE_ID = 1234900
+FIRST_RECORD_ID = 7000
 
 
 class PartnerError(Exception):
@@ -42,13 +49,16 @@ class PartnerApi:
     def __init__(self, store):
         self.store = store
         self.routes = [
-            (r'/clients', {'GET': self.list_clients}),
+            (r'/clients', {'GET': self.list_clients, 'POST': self.create_client}),
             (r'/clients/self', {'GET': self.client_self}),
-            (r'/clients/(\d+)', {'GET': self.get_client}),
+            (r'/clients/(\d+)', {'GET': self.get_client, 'PATCH': self.edit_client, 'DELETE': self.delete_client}),
+            (r'/clients/(\d+)/enabled', {'PATCH': self.set_client_enabled}),
             (r'/live_services', {'GET': self.list_live_services}),
             (r'/live_services/service_names', {'GET': self.service_names}),
-            (r'/live_services/(\d+)', {'GET': self.get_live_service, 'PATCH': self.patch_live_service}),
-            (r'/(%s)' % '|'.join(PRODUCT_PATHS), {'GET': self.list_products}),
+            (r'/live_services/(\d+)', {'GET': self.get_live_service, 'PATCH': self.patch_live_service,
+                                       'DELETE': self.terminate_live_service}),
+            (r'/live_services/(\d+)/suspension', {'PATCH': self.set_suspension}),
+            (r'/(%s)' % '|'.join(PRODUCT_PATHS), {'GET': self.list_products, 'POST': self.create_product}),
             (r'/(%s)/(\d+)' % '|'.join(PRODUCT_PATHS), {'GET': self.get_product}),
         ]
 
@@ -127,7 +137,9 @@ class PartnerApi:
     # Clients
 
     def list_clients(self, request):
-        clients = [dict((key, client.get(key)) for key in CLIENT_FIELDS) for client in self.store.data['clients']]
+        shown = [client for client in self.store.data['clients']
+                 if not (client.get('deleted') and self.store.config['deleted_client_read'] == 'not_found')]
+        clients = [self.render_client(client) for client in shown]
         return ok(self.filtered(request, clients))
 
     def client_self(self, _request):
@@ -136,11 +148,96 @@ class PartnerApi:
         data['partner_credits'] = self.balance()
         return ok(data)
 
-    def get_client(self, _request, client_id):
+    def client(self, client_id):
         for client in self.store.data['clients']:
-            if str(client['id']) == client_id:
-                return ok(dict((key, client.get(key)) for key in CLIENT_FIELDS))
+            if str(client['id']) == str(client_id):
+                if client.get('deleted') and self.store.config['deleted_client_read'] == 'not_found':
+                    break
+                return client
         raise PartnerError(404, 'Client %s not found' % client_id)
+
+    @staticmethod
+    def render_client(client):
+        return dict((key, client.get(key)) for key in CLIENT_FIELDS)
+
+    def get_client(self, _request, client_id):
+        return ok(self.render_client(self.client(client_id)))
+
+    def client_fields(self, request, required=()):
+        body = self.patch_body(request)
+        unknown = sorted(set(body) - set(CLIENT_EDITABLE) - {'active'})
+        if unknown:
+            raise PartnerError(400, 'Unknown client field(s): %s' % ', '.join(unknown))
+        for name in CLIENT_EDITABLE:
+            if name in body and not isinstance(body[name], str):
+                raise PartnerError(400, '%s must be a string' % name)
+        for name in required:
+            if not body.get(name):
+                raise PartnerError(400, '%s is required' % name)
+        return body
+
+    def create_client(self, request):
+        body = self.client_fields(request, required=('email',))
+        if 'active' in body:
+            raise PartnerError(400, 'A new client is always active')
+        clients = self.store.data['clients']
+        client = dict((name, body.get(name)) for name in CLIENT_EDITABLE)
+        client.update(id=max([FIRST_CLIENT_ID - 1] + [c['id'] for c in clients]) + 1, username=body.get('username') or body['email'],
+                      active=1, client_status_id=1, verified=0, partner_id=self.store.data['partner']['id'])
+        clients.append(client)
+        # KB 392: "the client ID is returned during the initial create"; 200, as the samples test for.
+        return ok(self.render_client(client))
+
+    def edit_client(self, request, client_id):
+        client = self.client(client_id)
+        body = self.client_fields(request)
+        if 'active' in body:
+            if self.store.config['client_enable'] != 'client_patch':
+                raise PartnerError(400, 'active cannot be set here: use /clients/%s/enabled' % client_id)
+            self.enable_client(client, body.pop('active'))
+        if client.get('deleted') and body:
+            raise PartnerError(400, 'Client %s is deleted' % client_id)
+        client.update(body)
+        return ok(self.render_client(client))
+
+    def set_client_enabled(self, request, client_id):
+        if self.store.config['client_enable'] != 'enabled_resource':
+            raise PartnerError(404, 'Not Found')
+        client = self.client(client_id)
+        body = self.patch_body(request)
+        if set(body) != {'enable'}:
+            raise PartnerError(400, 'Send {"enable": 1} or {"enable": 0}')
+        self.enable_client(client, body['enable'])
+        return ok(self.render_client(client))
+
+    def enable_client(self, client, value):
+        if isinstance(value, str) and value in ('0', '1'):
+            value = int(value)
+        if isinstance(value, bool) or value not in (0, 1):
+            raise PartnerError(400, 'enable must be 0 or 1')
+        if client.get('deleted'):
+            raise PartnerError(400, 'Client %s is deleted' % client['id'])
+        if value == client['active']:
+            return
+        client['active'] = value
+        if not value:
+            # Suspending a client suspends its services; KB 401: unsuspending it leaves them suspended.
+            for service in self.client_services(client['id']):
+                if not service['suspended']:
+                    service.update(suspended=True, suspend_reason='partner')
+
+    def client_services(self, client_id):
+        return [service for service in self.store.data['live_services'] if str(service['client_id']) == str(client_id)]
+
+    def delete_client(self, _request, client_id):
+        client = self.client(client_id)
+        if not client.get('deleted'):
+            # KB 399: anonymised, disabled, and every service suspended but not deleted.
+            client.update(dict.fromkeys(CLIENT_ANONYMISED), active=0, deleted=True)
+            for service in self.client_services(client_id):
+                if not service['suspended']:
+                    service.update(suspended=True, suspend_reason='partner')
+        return ok(self.render_client(client))
 
     # Live services
 
@@ -162,6 +259,8 @@ class PartnerApi:
         body = self.patch_body(request)
         if 'tariff_service_name' not in body and 'suspended' not in body:
             raise PartnerError(400, 'Nothing to change: send tariff_service_name or suspended')
+        if 'suspended' in body and self.store.config['live_service_suspension'] != 'live_service_patch':
+            raise PartnerError(400, 'suspended cannot be set here: use /live_services/%s/suspension' % service_id)
         # Validate everything before touching the state so that a rejected PATCH changes nothing.
         cost, target = self.regrade_cost(service, body.get('tariff_service_name'))
         suspended = self.suspend_value(service, body.get('suspended'))
@@ -224,6 +323,56 @@ class PartnerApi:
         if not value and service['suspended'] and service.get('suspend_reason') not in (None, 'partner'):
             raise PartnerError(403, 'A service suspended by the system cannot be unsuspended through the Partner API')
         return value
+
+    def set_suspension(self, request, service_id):
+        if self.store.config['live_service_suspension'] != 'suspension_resource':
+            raise PartnerError(404, 'Not Found')
+        service = self.live_service(service_id)
+        body = self.patch_body(request)
+        if set(body) != {'suspend'} or body['suspend'] not in (0, 1, '0', '1') or isinstance(body['suspend'], bool):
+            raise PartnerError(400, 'Send {"suspend": 1} or {"suspend": 0}')
+        suspended = self.suspend_value(service, int(body['suspend']))
+        if suspended != service['suspended']:
+            service.update(suspended=suspended, suspend_reason='partner' if suspended else None)
+        return ok(self.render_live_service(service))
+
+    def terminate_live_service(self, _request, service_id):
+        # KB 406: a live service is deleted (terminated) by its id; the product record goes with it.
+        service = self.live_service(service_id)
+        self.store.data['live_services'].remove(service)
+        return ok({'id': service['id'], 'terminated': True})
+
+    def create_product(self, request, collection):
+        """KB 407 (outMail; the other products by analogy): a client id (or the partner's own), a service name from the
+        price list and an optional whmcs_service_id. The package's credits are charged; too few: 405."""
+        product = PRODUCT_PATHS[collection]
+        body = self.patch_body(request)
+        field = self.store.config['create_service_field']
+        name = body.get(field)
+        if not isinstance(name, str) or not name:
+            raise PartnerError(400, '%s is required' % field)
+        tariff = self.tariff(name)
+        if tariff is None or tariff['product'] != product:
+            raise PartnerError(400, '%s is not a %s package' % (name, product))
+        client_id = str(body.get('client_id', ''))
+        partner_id = str(self.store.data['partner']['id'])
+        if client_id != partner_id:
+            client = self.client(client_id)
+            if client.get('deleted') or not client['active']:
+                raise PartnerError(400, 'Client %s is not active' % client_id)
+        whmcs = body.get('whmcs_service_id')
+        if whmcs is not None and not isinstance(whmcs, (str, int)):
+            raise PartnerError(400, 'whmcs_service_id must be a string')
+        if tariff['credits'] > self.balance():
+            raise PartnerError(405, 'Insufficient partner credits')
+        self.store.data['partner']['partner_credits'] = self.balance() - tariff['credits']
+        services = self.store.data['live_services']
+        service = {'id': max([FIRST_LIVE_SERVICE_ID] + [entry['id'] for entry in services]) + 1, 'client_id': int(client_id),
+                   'product': product, 'tariff_service_name': name, 'suspended': False, 'suspend_reason': None,
+                   'whmcs_service_id': None if whmcs in (None, '') else str(whmcs),
+                   'record_id': max([FIRST_RECORD_ID] + [entry['record_id'] for entry in services]) + 1, 'created': 'now'}
+        services.append(service)
+        return ok(self.render_product(service))
 
     # The contradict fault: a success that says something other than what was asked, with nothing applied.
 

@@ -117,3 +117,23 @@ def test_reports_print_what_the_apis_sent_as_text_never_as_markup(emulator, tmp_
     assert '\\[click me\\](javascript:alert(1))' in markdown and LINK not in markdown
     assert '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\| cell \\~\\~gone\\~\\~ \\# head' in markdown
     assert '&lt;img src=x onerror=alert(1)&gt;' in markdown and '&lt;b&gt;300&lt;/b&gt;' in markdown
+
+
+def test_audit_reports_clients_and_who_suspended_each_service(emulator, tmp_path):
+    with emulator.edit_state() as state:
+        deleted = [client for client in state['clients'] if client['id'] == 9987603][0]
+        deleted.update(external_userid=None, email=None, username=None, firstname=None, surname=None, active=0, deleted=True)
+        [client for client in state['clients'] if client['id'] == 9987601][0]['active'] = 0
+    output = tmp_path / 'reports'
+    result = run(emulator, tmp_path / 'run', PLAYBOOKS / 'partner_audit.yml', extra_vars={'partner_audit_output_dir': str(output)})
+    assert result.rc == 0, result.stdout + result.stderr
+    assert writes(emulator) == []
+    markdown = (output / 'partner-audit.md').read_text()
+    html = (output / 'partner-audit.html').read_text()
+    assert '## Clients (4)' in markdown
+    assert '| 9987600 | 123456 | Fred Bloggs | fred@example.com | **enabled** | 2 (0) |' in markdown
+    assert '| 9987601 | 123457 | Jane Doe | jane@example.net | **suspended** | 3 (0) |' in markdown
+    assert '| 9987603 | — | — | — | **deleted** | 0 (0) |' in markdown
+    assert '| 1234939 | 9987602 | outmail | **Outmail5000** | 30 | suspended by the system (system) | 509 |' in markdown
+    assert '| 1234938 | 9987602 | backupdns | **BackupDNS5** | 2 | suspended by the partner | 508 |' in markdown
+    assert '<span class="badge deleted">deleted</span>' in html and 'suspended by the system (system)' in html

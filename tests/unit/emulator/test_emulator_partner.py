@@ -207,6 +207,7 @@ def test_flat_error_envelope_switch(emulator):
 
 
 def test_suspend_and_unsuspend(emulator):
+    emulator.configure(live_service_suspension='live_service_patch')
     response = patch(emulator, '/live_services/1234931', {'suspended': True})
     assert response.status_code == 200 and response.json()['data']['suspended'] is True
     assert patch(emulator, '/live_services/1234931', {'suspended': False}).json()['data']['suspended'] is False
@@ -215,3 +216,64 @@ def test_suspend_and_unsuspend(emulator):
 
 def test_unknown_route_404(emulator):
     assert_error(get(emulator, '/nothing_here'), 404)
+
+
+def send(emulator, method, path, body=None):
+    return requests.request(method, emulator.partner_url + path, json=body, auth=(PARTNER_LOGIN['partner_id'], PARTNER_LOGIN['api_key']),
+                            timeout=5)
+
+
+def test_client_create_edit_and_delete_follow_the_kb(emulator):
+    created = send(emulator, 'POST', '/clients', {'external_userid': 'x-1', 'email': 'x@example.org'})
+    assert created.status_code == 200
+    client = created.json()['data']
+    assert (client['username'], client['active'], client['verified']) == ('x@example.org', 1, 0)
+    assert_error(send(emulator, 'POST', '/clients', {'external_userid': 'x-2'}), 400, 'email is required')
+    assert_error(send(emulator, 'PATCH', '/clients/%s' % client['id'], {'colour': 'red'}), 400, 'Unknown client field(s): colour')
+    assert send(emulator, 'PATCH', '/clients/%s' % client['id'], {'surname': 'X'}).json()['data']['surname'] == 'X'
+    # KB 399: the client is anonymised and its services suspended, not deleted.
+    deleted = send(emulator, 'DELETE', '/clients/9987600')
+    assert deleted.status_code == 200 and deleted.json()['data']['email'] is None
+    services = [s for s in emulator.snapshot()['live_services'] if s['client_id'] == 9987600]
+    assert services and all(s['suspended'] for s in services)
+    assert get(emulator, '/clients/9987600').json()['data']['external_userid'] is None
+    emulator.configure(deleted_client_read='not_found')
+    assert_error(get(emulator, '/clients/9987600'), 404)
+
+
+def test_client_suspension_leaves_services_suspended_when_lifted(emulator):
+    assert_error(send(emulator, 'PATCH', '/clients/9987601', {'active': 0}), 400, 'active cannot be set here: use /clients/9987601/enabled')
+    assert send(emulator, 'PATCH', '/clients/9987601/enabled', {'enable': 0}).json()['data']['active'] == 0
+    assert send(emulator, 'PATCH', '/clients/9987601/enabled', {'enable': 1}).json()['data']['active'] == 1
+    # KB 401: unsuspending the client does not unsuspend its services.
+    assert all(s['suspended'] for s in emulator.snapshot()['live_services'] if s['client_id'] == 9987601)
+    emulator.configure(client_enable='client_patch')
+    assert_error(send(emulator, 'PATCH', '/clients/9987601/enabled', {'enable': 0}), 404)
+    assert send(emulator, 'PATCH', '/clients/9987601', {'active': 0}).json()['data']['active'] == 0
+
+
+def test_service_suspension_resource_and_the_system_rule(emulator):
+    assert send(emulator, 'PATCH', '/live_services/1234931/suspension', {'suspend': 1}).json()['data']['suspended'] is True
+    assert_error(send(emulator, 'PATCH', '/live_services/1234931/suspension', {'suspend': True}), 400)
+    assert_error(send(emulator, 'PATCH', '/live_services/1234931', {'suspended': False}), 400,
+                 'suspended cannot be set here: use /live_services/1234931/suspension')
+    assert_error(send(emulator, 'PATCH', '/live_services/1234939/suspension', {'suspend': 0}), 403)
+    emulator.configure(live_service_suspension='live_service_patch')
+    assert_error(send(emulator, 'PATCH', '/live_services/1234931/suspension', {'suspend': 0}), 404)
+
+
+def test_product_create_charges_the_package_and_terminate_removes_the_service(emulator):
+    created = send(emulator, 'POST', '/outmails', {'client_id': 9987601, 'service_name': 'Outmail100', 'whmcs_service_id': 'n-1'})
+    assert created.status_code == 200
+    service_id = created.json()['data']['live_service_id']
+    assert get(emulator, '/live_services/%s' % service_id).json()['data']['tariff_service_name'] == 'Outmail100'
+    assert emulator.snapshot()['partner']['partner_credits'] == 95
+    assert_error(send(emulator, 'POST', '/outmails', {'client_id': 9987601, 'service_name': 'Outmail25000'}), 405)
+    assert_error(send(emulator, 'POST', '/outmails', {'client_id': 9987601, 'service_name': 'FakeMX1'}), 400, 'FakeMX1 is not a outmail package')
+    # Under the partner's own id (KB 407).
+    assert send(emulator, 'POST', '/fakemxs', {'client_id': 100200, 'service_name': 'FakeMX1'}).status_code == 200
+    emulator.configure(create_service_field='tariff_service_name')
+    assert_error(send(emulator, 'POST', '/outmails', {'client_id': 9987601, 'service_name': 'Outmail100'}), 400,
+                 'tariff_service_name is required')
+    assert send(emulator, 'DELETE', '/live_services/%s' % service_id).json()['data'] == {'id': service_id, 'terminated': True}
+    assert_error(get(emulator, '/live_services/%s' % service_id), 404)

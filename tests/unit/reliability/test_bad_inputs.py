@@ -20,6 +20,8 @@ RETAILER = RETAILER_LOGIN
 VALID_ARGUMENTS = {
     'live_service_regrade': [{'live_service_id': 1234931, 'tariff_service_name': 'Outmail1000'},
                              {'product': 'outmail', 'whmcs_service_id': '501', 'tariff_service_name': 'Outmail1000'}],
+    'client': [{'external_userid': '123456'}, {'client_id': 9987600}],
+    'live_service': [{'live_service_id': 1234931, 'state': 'suspended'}, {'client_id': 9987600, 'product': 'outmail'}],
     'retailer_account': [{'account_id': 23055, 'external_user_id': 'cust-23055'}],
     'retailer_account_info': [{'account_id': 23055, 'external_user_id': 'cust-23055'}],
     'retailer_pack': [{'account_id': 23055, 'external_user_id': 'cust-23055', 'pack_id': 534, 'quantity': 3},

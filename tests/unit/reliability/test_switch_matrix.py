@@ -40,6 +40,10 @@ SETTINGS = [
     ('missing accounts answered 403', {'missing_account_status': 403}, {}, {}),
     ('rate limit on, 429 without Retry-After', {'rate_limit': True, 'retry_after': False}, {}, {}),
     ('short-lived tokens', {'token_lifetime': 1}, {}, {}),
+    ('clients suspended through their active field', {'client_enable': 'client_patch'}, {}, {}),
+    ('deleted clients answered 404', {'deleted_client_read': 'not_found'}, {}, {}),
+    ('services suspended through their suspended field', {'live_service_suspension': 'live_service_patch'}, {}, {}),
+    ('the package of a create named tariff_service_name', {'create_service_field': 'tariff_service_name'}, {}, {}),
 ]
 
 
@@ -68,6 +72,15 @@ def tariff(emu, service_id):
     return [service for service in emu.snapshot()['live_services'] if service['id'] == service_id][0]['tariff_service_name']
 
 
+def client_of(emu, client_id):
+    return [client for client in emu.snapshot()['clients'] if client['id'] == client_id][0]
+
+
+def service_of(emu, service_id):
+    found = [service for service in emu.snapshot()['live_services'] if service['id'] == service_id]
+    return found[0] if found else None
+
+
 def account_ids(emu):
     return [account['IdAccount'] for account in emu.snapshot()['retailer']['accounts']]
 
@@ -94,6 +107,10 @@ def scenarios(emu, partner_options, retailer_options):
     def p(**options):
         return dict(partner(emu, partner_options, **options), _emulator=emu)
 
+    def plain(**options):
+        # The lifecycle modules take no option that says how the vendor charges.
+        return dict(partner(emu, {}, **options), _emulator=emu)
+
     def r(account_id, **options):
         return dict(retailer(emu, retailer_options, account_id, **options), _emulator=emu)
 
@@ -117,6 +134,19 @@ def scenarios(emu, partner_options, retailer_options):
         ('retailer_pack', r(23055, packs=[{'pack_name': 'SMS 100', 'quantity': 4}, {'pack_id': 538, 'quantity': 1}]),
          lambda: (quantities(emu, 23055)[536], quantities(emu, 23055)[538]) == (4, 1)),
         ('retailer_account', r(23053, state='absent'), lambda: 23053 not in account_ids(emu)),
+        ('client', plain(external_userid='cust-7001', email='new@example.org', surname='New'),
+         lambda: [c['email'] for c in emu.snapshot()['clients'] if c['external_userid'] == 'cust-7001'] == ['new@example.org']),
+        ('client', plain(external_userid='123456', title='Dr'), lambda: client_of(emu, 9987600)['title'] == 'Dr'),
+        ('client', plain(client_id=9987603, enabled=False), lambda: client_of(emu, 9987603)['active'] == 0),
+        ('client', plain(client_id=9987603, enabled=True), lambda: client_of(emu, 9987603)['active'] == 1),
+        ('client', plain(client_id=9987602, state='absent'), lambda: client_of(emu, 9987602)['external_userid'] is None),
+        ('client_info', plain(external_userid='123457'), lambda: True),
+        ('live_service', plain(client_id=9987601, product='fakemx', whmcs_service_id='w-1', tariff_service_name='FakeMX10'),
+         lambda: [s['tariff_service_name'] for s in emu.snapshot()['live_services'] if s['whmcs_service_id'] == 'w-1'] == ['FakeMX10']),
+        ('live_service', plain(live_service_id=1234931, state='suspended'), lambda: service_of(emu, 1234931)['suspended'] is True),
+        ('live_service', plain(live_service_id=1234931, state='active'), lambda: service_of(emu, 1234931)['suspended'] is False),
+        ('live_service', plain(services=[{'live_service_id': 1234932, 'state': 'suspended'}, {'live_service_id': 1234935, 'state': 'absent'}]),
+         lambda: service_of(emu, 1234932)['suspended'] is True and service_of(emu, 1234935) is None),
         # Read-only: the second run of converge() asserts that they write nothing. They take no options that say how
         # the vendor behaves: finding that out is their job.
         ('partner_api_contract', dict(partner(emu, {}), _emulator=emu), lambda: True),
