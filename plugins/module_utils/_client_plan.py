@@ -13,7 +13,7 @@ field the task leaves out is never changed.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._outcome import ChangeSet, Item, Write
+from ansible_collections.channel.partner.plugins.module_utils._outcome import DEFAULT_FINISH, UNKNOWN, ChangeSet, Item, Write
 from ansible_collections.channel.partner.plugins.module_utils._partner_model import CLIENT_FIELDS, CLIENT_KEY, is_anonymised
 
 # (to do, done) of each write, with the client's name in the task (its id, or its external_userid when it has no id yet).
@@ -24,6 +24,11 @@ WORDS = {
     'disable': ('disable the client %(name)s', 'disabled the client %(name)s'),
     'delete': ('delete the client %(name)s', 'deleted (anonymised) the client %(name)s'),
 }
+
+
+def several_clients(found, external_userid):
+    """The words for a key that finds more than one client (``%(ids)s`` stands for their ids)."""
+    return '%d clients have external_userid %s (ids %%(ids)s)' % (len(found), external_userid)
 
 
 def managed(client, wanted_fields, enabled):
@@ -100,3 +105,13 @@ def predicted(client, changes, created=None):
     shown = dict(created or client or {})
     shown.update((name, value) for name, value in item.wanted.items() if name != 'state')
     return shown
+
+
+def finish_advice(changes):
+    """How to finish a client task that failed. A create whose outcome is unknown is the one write a plain rerun could repeat:
+    if the lost request has not arrived yet, the rerun finds no client and creates a second one."""
+    if any(write.name == 'create' and write.outcome == UNKNOWN for write in changes.writes()):
+        return ('look the client up first (channel.partner.client_info with its external_userid): if it is listed, the create was '
+                'applied and running the task again changes only what still differs; if it is not, wait before running the task '
+                'again, as the lost create may still arrive and a rerun would then make a second client')
+    return DEFAULT_FINISH

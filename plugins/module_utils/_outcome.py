@@ -121,6 +121,26 @@ def read(what, function, *arguments, **keywords):
         raise Refusal('%s failed: %s. Nothing was changed.' % (what, error), error=error.to_dict()) from None
 
 
+def _ids(found):
+    return ', '.join(str(record['id']) for record in found)
+
+
+def only_one(found, several, advice):
+    """The one record of ``found`` (a lookup before any write), None when there is none. Several are never guessed between:
+    the task is refused with ``several`` (which holds ``%(ids)s``) and ``advice``."""
+    if len(found) > 1:
+        raise Refusal('%s: %s; nothing was changed.' % (several % {'ids': _ids(found)}, advice))
+    return found[0] if found else None
+
+
+def only_one_read_back(found, several):
+    """The same for a read-back after a write: several make it a failed read-back, so the write's outcome stays unknown and
+    the message says what was found (never "nothing was changed")."""
+    if len(found) > 1:
+        raise ApiError(message='%s, so it cannot tell which one this task made' % (several % {'ids': _ids(found)}))
+    return found[0] if found else None
+
+
 class WriteFailed(Exception):
     """A write was refused, or its outcome is unknown; the task stops there.
 

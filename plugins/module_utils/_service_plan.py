@@ -12,7 +12,7 @@ API, so a task that wants it active is refused before its first write, naming it
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._outcome import ChangeSet, Item, Write
+from ansible_collections.channel.partner.plugins.module_utils._outcome import DEFAULT_FINISH, UNKNOWN, ChangeSet, Item, Write
 from ansible_collections.channel.partner.plugins.module_utils._partner_model import service_state, suspended_by_system
 
 # (to do, done) of each write, with the service's name in the task.
@@ -64,3 +64,14 @@ def system_refusals(changes):
     """The services the task would resume that the system suspended: no write may be sent for any of them."""
     return ['%s (suspended by the system, reason %s)' % (change.resource.split('/', 1)[1], change.service.get('suspend_reason'))
             for change in changes.items if change.by_system and change.wanted['state'] == 'active']
+
+
+def finish_advice(changes):
+    """How to finish a live_service task that failed. A create whose outcome is unknown is the one write a plain rerun could
+    repeat, and charge again: if the lost request has not arrived yet, the rerun finds no service and creates a second one."""
+    if any(write.name == 'create' and write.outcome == UNKNOWN for write in changes.writes()):
+        return ('look the service up first (channel.partner.live_service_info with the client_id and product): if it is listed, '
+                'the create was applied and running the task again changes only what still differs; if it is not, wait before '
+                'running the task again, as the lost create may still arrive and a rerun would then make (and charge) a second '
+                'service')
+    return DEFAULT_FINISH

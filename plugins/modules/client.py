@@ -190,7 +190,8 @@ diff:
 '''
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
-from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
+from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._outcome import only_one, only_one_read_back, read, run
 from ansible_collections.channel.partner.plugins.module_utils import _client_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
 from ansible_collections.channel.partner.plugins.module_utils._partner_model import CLIENT_FIELDS, CLIENT_KEY
@@ -198,15 +199,12 @@ from ansible_collections.channel.partner.plugins.module_utils._partner_options i
 
 
 def find(api, params):
-    """The client the task names, or None."""
+    """The client the task names, or None; read before any write."""
     if params['client_id'] is not None:
         return read('reading the client %s' % params['client_id'], api.client_by_id, params['client_id'])
     external_userid = params[CLIENT_KEY].strip()
     found = read('looking up the client with external_userid %s' % external_userid, api.clients, external_userid=external_userid)
-    if len(found) > 1:
-        raise Refusal('%d clients have external_userid %s (ids %s): give the client_id of the one to manage; nothing was changed.'
-                      % (len(found), external_userid, ', '.join(str(client['id']) for client in found)))
-    return found[0] if found else None
+    return only_one(found, plan.several_clients(found, external_userid), 'give the client_id of the one to manage')
 
 
 def converge(module, api):
@@ -239,19 +237,36 @@ def converge(module, api):
             seen['client'] = None
 
     def observe(_item):
-        now = api.client_by_id(seen['client']['id']) if seen['client'] else find(api, dict(params, client_id=None))
+        # After a write: a failure here is a failed read-back (ApiError), which leaves the write's outcome unknown.
+        if seen['client']:
+            now = api.client_by_id(seen['client']['id'])
+        else:
+            key = params[CLIENT_KEY].strip()
+            found = api.clients(external_userid=key)
+            now = only_one_read_back(found, plan.several_clients(found, key))
         if now is not None:
             seen['client'] = now
         return plan.managed(now, item.wanted, params['enabled'])
 
-    changes.apply(send, module.check_mode, observe=observe, warn=module.warn)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice)
     result = {'client': plan.predicted(seen['client'], changes) if module.check_mode else seen['client']}
     if 'enable' in writes:
-        # KB 401: the client's services stay suspended.
-        client_id = (seen['client'] or {}).get('id')
-        services = read('reading the services of the client %s' % client_id, api.live_services, client_id=client_id) if client_id else []
-        result['services_left_suspended'] = [service['id'] for service in services if service['suspended']]
+        result.update(services_left_suspended(module, api, (seen['client'] or {}).get('id')))
     return changes.result(diff=module._diff, **result)
+
+
+def services_left_suspended(module, api, client_id):
+    """KB 401: unsuspending a client leaves its services suspended; the result lists them. This read comes after the write, so
+    its failure is a warning: the client was unsuspended all the same."""
+    if not client_id:
+        return {'services_left_suspended': []}
+    try:
+        services = api.live_services(client_id=client_id)
+    except ApiError as error:
+        module.warn('the client %s was unsuspended, but reading its services failed (%s): they may still be suspended (KB 401); '
+                    'channel.partner.live_service_info lists them' % (client_id, error))
+        return {}
+    return {'services_left_suspended': [service['id'] for service in services if service['suspended']]}
 
 
 def main():

@@ -205,7 +205,8 @@ diff:
 '''
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
-from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
+from ansible_collections.channel.partner.plugins.module_utils._client_plan import several_clients
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, only_one, only_one_read_back, read, run
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
 from ansible_collections.channel.partner.plugins.module_utils._partner_model import service_state
 from ansible_collections.channel.partner.plugins.module_utils._partner_options import (
@@ -216,14 +217,18 @@ from ansible_collections.channel.partner.plugins.module_utils._partner_options i
 from ansible_collections.channel.partner.plugins.module_utils import _service_plan as plan
 
 
+def services_by_key(api, params):
+    return api.live_services(**dict((name, params[name]) for name in ('client_id', 'product', 'whmcs_service_id') if params[name] is not None))
+
+
+def several_services(found, params):
+    return 'client %s has %d %s services (%%(ids)s)' % (params['client_id'], len(found), params['product'])
+
+
 def find_by_key(api, params):
-    """The client's service of the product (and whmcs id), or None; several are refused, never guessed between."""
-    keys = dict((name, params[name]) for name in ('client_id', 'product', 'whmcs_service_id') if params[name] is not None)
-    found = read('looking up the %s services of client %s' % (params['product'], params['client_id']), api.live_services, **keys)
-    if len(found) > 1:
-        raise Refusal('client %s has %d %s services (%s): give whmcs_service_id or live_service_id to name one; nothing was changed.'
-                      % (params['client_id'], len(found), params['product'], ', '.join(str(service['id']) for service in found)))
-    return found[0] if found else None
+    """The client's service of the product (and whmcs id), or None; read before any write."""
+    found = read('looking up the %s services of client %s' % (params['product'], params['client_id']), services_by_key, api, params)
+    return only_one(found, several_services(found, params), 'give whmcs_service_id or live_service_id to name one')
 
 
 def client_of(api, params, check_mode):
@@ -232,9 +237,7 @@ def client_of(api, params, check_mode):
     if key is None:
         return params
     found = read('looking up the client with external_userid %s' % key, api.clients, external_userid=key.strip())
-    if len(found) > 1:
-        raise Refusal('%d clients have external_userid %s (ids %s): give client_id; nothing was changed.'
-                      % (len(found), key, ', '.join(str(client['id']) for client in found)))
+    only_one(found, several_clients(found, key.strip()), 'give client_id')
     if not found and not check_mode:
         raise Refusal('no client has external_userid %s: create it first (channel.partner.client); nothing was changed.' % key)
     return dict(params, client_id=found[0]['id'] if found else None)
@@ -293,12 +296,19 @@ def converge(module, api):
             seen[change.resource] = answered or current
 
     def observe(change):
+        # After a write: a failure here is a failed read-back (ApiError), which leaves the write's outcome unknown.
         current = seen[change.resource]
-        now = api.live_service(current['id']) if current else (find_by_key(api, params) if single and params['client_id'] else None)
+        if current:
+            now = api.live_service(current['id'])
+        elif single and params['client_id']:
+            found = services_by_key(api, params)
+            now = only_one_read_back(found, several_services(found, params))
+        else:
+            now = None
         seen[change.resource] = now
         return {'state': service_state(now)}
 
-    changes.apply(send, module.check_mode, observe=observe, warn=module.warn)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice)
     if single:
         change = changes.items[0]
         shown = seen[change.resource]

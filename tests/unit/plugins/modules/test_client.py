@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator_fixture import PARTNER_LOGIN
+from hostile_vendor import HostileVendor, envelope
 from modrun import run_module
+from scripted_server import Answer
 
 NEW = {'external_userid': 'cust-9001', 'email': 'ada@example.org', 'title': 'Ms', 'firstname': 'Ada', 'surname': 'Lovelace'}
 
@@ -194,3 +196,49 @@ def test_property_client_converges_and_check_mode_predicts(emulator, key, start_
     emulator.clear_requests()
     again = client(emulator, **options)
     assert again['changed'] is False and emulator.writes() == [], again
+
+
+def _first_then(first, later):
+    """A route answer: ``first`` for the first request, ``later`` for every one after it."""
+    return lambda _request, count: first if count == 0 else later
+
+
+PROXY_ERROR = Answer(502, b'<html><body>Bad gateway</body></html>', content_type='text/html')
+FRED = {'id': 9987600, 'external_userid': '123456', 'email': 'fred@example.com', 'active': 0}
+
+
+def test_a_create_whose_answer_and_read_back_both_fail_is_unknown_not_nothing_changed():
+    # The lookup before the write finds nobody; the create's answer is a proxy's 502 (it may have been applied); every
+    # read after it fails as well.
+    with HostileVendor(('GET', r'^/clients(\?|$)', _first_then(Answer.json(200, envelope([])), PROXY_ERROR)),
+                       ('POST', r'^/clients$', PROXY_ERROR)) as vendor:
+        result = run_module('client', vendor.partner_args(external_userid='123456', email='fred@example.com'))
+    assert result['failed'] is True and result['applied'] is None and result['changed'] is True, result
+    assert 'whether it was applied is unknown: the read-back failed' in result['msg'] and 'It was not sent again' in result['msg']
+    assert 'Nothing was changed' not in result['msg']
+    assert result['writes_unknown'] == ['create the client external_userid=123456']
+    # A plain rerun could make a second client if the lost create arrives later: the advice says to look first.
+    assert 'running the task again is safe' not in result['msg']
+    assert 'look the client up first (channel.partner.client_info with its external_userid)' in result['msg']
+    assert [sent for sent in vendor.sent() if sent[0] == 'POST'] == [('POST', '/clients')]
+
+
+def test_a_lost_create_answer_read_back_as_two_clients_is_unknown():
+    twins = [dict(FRED, active=1), dict(FRED, id=9987650, active=1)]
+    with HostileVendor(('GET', r'^/clients(\?|$)', _first_then(Answer.json(200, envelope([])), Answer.json(200, envelope(twins)))),
+                       ('POST', r'^/clients$', PROXY_ERROR)) as vendor:
+        result = run_module('client', vendor.partner_args(external_userid='123456', email='fred@example.com'))
+    assert result['failed'] is True and result['applied'] is None, result
+    assert '2 clients have external_userid 123456 (ids 9987600, 9987650), so it cannot tell which one this task made' in result['msg']
+    assert 'Nothing was changed' not in result['msg']
+
+
+def test_an_unsuspend_whose_services_cannot_be_read_is_done_and_says_so():
+    with HostileVendor(('GET', r'^/clients/9987600$', Answer.json(200, envelope(FRED))),
+                       ('PATCH', r'^/clients/9987600/enabled$', Answer.json(200, envelope(dict(FRED, active=1)))),
+                       ('GET', r'^/live_services(\?|$)', PROXY_ERROR)) as vendor:
+        result = run_module('client', vendor.partner_args(client_id=9987600, enabled=True))
+    assert result.get('failed') is not True and result['changed'] is True, result
+    assert result['client']['enabled'] is True and 'services_left_suspended' not in result
+    assert any('unsuspended, but reading its services failed' in str(warning) and 'KB 401' in str(warning)
+               for warning in result['warnings'])

@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator_fixture import PARTNER_LOGIN
+from hostile_vendor import HostileVendor, envelope
 from modrun import run_module
+from scripted_server import Answer
 
 NEW_OUTMAIL = {'client_id': 9987600, 'product': 'outmail', 'whmcs_service_id': '7781', 'tariff_service_name': 'Outmail1000'}
 
@@ -204,3 +206,17 @@ def test_property_live_service_converges_refuses_the_impossible_and_check_mode_p
     emulator.clear_requests()
     again = service(emulator, **options)
     assert again['changed'] is False and emulator.writes() == [], again
+
+
+def test_a_create_whose_answer_and_read_back_both_fail_is_unknown_and_the_advice_never_makes_a_second_service():
+    proxy_error = Answer(502, b'<html><body>Bad gateway</body></html>', content_type='text/html')
+    # The lookup before the write finds no service; the create's answer is a proxy's 502; every read after it fails too.
+    with HostileVendor(('GET', r'^/live_services(\?|$)', lambda _request, count: Answer.json(200, envelope([])) if count == 0 else proxy_error),
+                       ('POST', r'^/outmails$', proxy_error)) as vendor:
+        result = run_module('live_service', vendor.partner_args(client_id=5, product='outmail', whmcs_service_id='w-1',
+                                                                tariff_service_name='Outmail1000'))
+    assert result['failed'] is True and result['applied'] is None and result['changed'] is True, result
+    assert 'whether it was applied is unknown: the read-back failed' in result['msg'] and 'Nothing was changed' not in result['msg']
+    assert 'running the task again is safe' not in result['msg']
+    assert 'look the service up first (channel.partner.live_service_info' in result['msg'] and 'charge) a second service' in result['msg']
+    assert [sent for sent in vendor.sent() if sent[0] == 'POST'] == [('POST', '/outmails')]
