@@ -26,6 +26,28 @@ def finding(name, assumed, variant, handled, note=None):
     return {'behaviour': name, 'assumed': assumed, 'variant': variant, 'handled': handled, 'note': note}
 
 
+def run_check(module, api_name, findings, round_trip, unsettled):
+    """The life of a contract-check module: the read-only ``findings()``; then, when the user asked for the round trip and
+    this is not check mode, ``round_trip(writes)``, which returns (findings, result figures) and adds each write it does
+    to ``writes`` as it does it. ``unsettled`` says what may be left changed when the round trip stops half-way."""
+    writes, figures = [], {}
+    try:
+        behaviours = findings()
+    except ApiError as error:
+        module.fail_json(msg='the contract check could not read the %s: %s. Nothing was written.' % (api_name, error), error=error.to_dict())
+    if module.params['round_trip'] and not module.check_mode:
+        try:
+            found, figures = round_trip(writes)
+        except (ApiError, ValueError) as error:
+            details = {'error': error.to_dict()} if isinstance(error, ApiError) else {}
+            module.fail_json(msg='the round trip failed: %s. Done before the failure: %s.%s' % (
+                error, '; '.join(writes) or 'nothing', ' %s: check it.' % unsettled if writes else ''),
+                behaviours=behaviours, writes=writes, **details)
+        behaviours += found
+    module.exit_json(changed=bool(writes), behaviours=behaviours, writes=writes,
+                     unhandled=[entry['behaviour'] for entry in behaviours if entry['handled'] is False], **figures)
+
+
 def _raw(client, path, **options):
     """(status, parsed body) of a GET, errors included; ApiError only when no answer came."""
     response = client.request('GET', path, expected=(200, 400, 401, 403, 404, 405), **options)

@@ -118,8 +118,7 @@ charged:
 '''
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems, partner_argument_spec
-from ansible_collections.channel.partner.plugins.module_utils._contract import partner_findings, round_trip
-from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._contract import partner_findings, round_trip, run_check
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import PartnerApi
 from ansible_collections.channel.partner.plugins.module_utils._partner_options import selector_problems
 
@@ -132,21 +131,10 @@ def main():
     params = module.params
     fail_on_problems(module, selector_problems(params))
     api = PartnerApi.from_module(module)
-    writes, figures = [], {}
-    try:
-        behaviours = partner_findings(api, params['live_service_id'])
-    except ApiError as error:
-        module.fail_json(msg='the contract check could not read the Partner API: %s. Nothing was written.' % error, error=error.to_dict())
-    if params['round_trip'] and not module.check_mode:
-        try:
-            found, figures = round_trip(api, params['live_service_id'], params['tariff_service_name'], writes)
-        except ApiError as error:
-            module.fail_json(msg='the round trip failed: %s. Done before the failure: %s.%s' % (
-                error, '; '.join(writes) or 'nothing', ' Live service %s may not be on its package of before: check it.'
-                % params['live_service_id'] if writes else ''), behaviours=behaviours, writes=writes, error=error.to_dict())
-        behaviours += found
-    module.exit_json(changed=bool(writes), behaviours=behaviours, writes=writes,
-                     unhandled=[entry['behaviour'] for entry in behaviours if entry['handled'] is False], **figures)
+    service_id = params['live_service_id']
+    run_check(module, 'Partner API', lambda: partner_findings(api, service_id),
+              lambda writes: round_trip(api, service_id, params['tariff_service_name'], writes),
+              'Live service %s may not be on its package of before' % service_id)
 
 
 if __name__ == '__main__':

@@ -112,7 +112,7 @@ writes:
 '''
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems, retailer_argument_spec
-from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._contract import run_check
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_contract import pack_round_trip, retailer_findings
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import option_problems
@@ -127,22 +127,11 @@ def main():
     params = module.params
     fail_on_problems(module, option_problems(params))
     api = RetailerApi.from_module(module)
+    account_id, pack_id = params['account_id'], params['pack_id']
     external_user_id = params['external_user_id'].strip() if params['external_user_id'] else None
-    writes = []
-    try:
-        behaviours = retailer_findings(api, params['account_id'], external_user_id)
-    except ApiError as error:
-        module.fail_json(msg='the contract check could not read the Retailer API: %s. Nothing was written.' % error, error=error.to_dict())
-    if params['round_trip'] and not module.check_mode:
-        try:
-            found = pack_round_trip(api, params['account_id'], external_user_id, params['pack_id'], writes)
-        except (ApiError, ValueError) as error:
-            module.fail_json(msg='the round trip failed: %s. Done before the failure: %s.%s' % (
-                error, '; '.join(writes) or 'nothing', ' Pack %s of the account %s may not be at its total of before: check it.'
-                % (params['pack_id'], params['account_id']) if writes else ''), behaviours=behaviours, writes=writes)
-        behaviours += found
-    module.exit_json(changed=bool(writes), behaviours=behaviours, writes=writes,
-                     unhandled=[entry['behaviour'] for entry in behaviours if entry['handled'] is False])
+    run_check(module, 'Retailer API', lambda: retailer_findings(api, account_id, external_user_id),
+              lambda writes: (pack_round_trip(api, account_id, external_user_id, pack_id, writes), {}),
+              'Pack %s of the account %s may not be at its total of before' % (pack_id, account_id))
 
 
 if __name__ == '__main__':
