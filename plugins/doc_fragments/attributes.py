@@ -40,6 +40,27 @@ notes:
     write means the write did not reach the vendor.
 '''
 
+    # The action groups of meta/runtime.yml, which module_defaults set the connection for.
+    PARTNER_GROUP = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/channel.partner.partner_api) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - channel.partner.partner_api
+'''
+
+    RETAILER_GROUP = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/channel.partner.retailer_api) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - channel.partner.retailer_api
+'''
+
     # For modules that only read: none of them ever sends a write.
     INFO_MODULE = r'''
 options: {}

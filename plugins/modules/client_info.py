@@ -24,13 +24,8 @@ extends_documentation_fragment:
   - channel.partner.partner_api
   - channel.partner.transport
   - channel.partner.attributes
+  - channel.partner.attributes.partner_group
   - channel.partner.attributes.info_module
-attributes:
-  action_group:
-    description: Use C(group/channel.partner.partner_api) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - channel.partner.partner_api
 options:
   client_id:
     description: The My-Engine id of one client. Mutually exclusive with O(external_userid) and O(search).

@@ -33,13 +33,9 @@ extends_documentation_fragment:
   - channel.partner.partner_api
   - channel.partner.transport
   - channel.partner.attributes
+  - channel.partner.attributes.partner_group
   - channel.partner.attributes.writes
 attributes:
-  action_group:
-    description: Use C(group/channel.partner.partner_api) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - channel.partner.partner_api
   check_mode:
     support: full
     details:

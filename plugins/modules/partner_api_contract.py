@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - channel.partner.partner_api
   - channel.partner.transport
   - channel.partner.attributes
+  - channel.partner.attributes.partner_group
 options:
   round_trip:
     description:

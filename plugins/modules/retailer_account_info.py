@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - channel.partner.transport
   - channel.partner.retailer_api.account
   - channel.partner.attributes
+  - channel.partner.attributes.retailer_group
   - channel.partner.attributes.info_module
 seealso:
   - module: channel.partner.retailer_account

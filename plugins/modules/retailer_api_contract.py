@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - channel.partner.retailer_api
   - channel.partner.transport
   - channel.partner.attributes
+  - channel.partner.attributes.retailer_group
 options:
   account_id:
     description:

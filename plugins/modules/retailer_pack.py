@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - channel.partner.transport
   - channel.partner.retailer_api.account
   - channel.partner.attributes
+  - channel.partner.attributes.retailer_group
   - channel.partner.attributes.writes
 attributes:
   check_mode:

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - channel.partner.retailer_api
   - channel.partner.transport
   - channel.partner.attributes
+  - channel.partner.attributes.retailer_group
   - channel.partner.attributes.info_module
 options:
   id:
