@@ -58,6 +58,28 @@ def _forget_earlier_runs():
     ansible_warnings._global_deprecations.clear()  # pylint: disable=protected-access
 
 
+def check_apply_again(emu, module, args):
+    """Run ``module`` with ``args`` in check mode, for real and again, against the emulator ``emu``.
+
+    The preview writes nothing and predicts the real run (``changed``, ``plan`` or ``plans``, the diff); the rerun changes
+    nothing, writes nothing and plans nothing. Returns the real run's result and the writes it sent.
+    """
+    emu.clear_requests()
+    preview = run_module(module, args, check_mode=True, diff=True)
+    assert preview.get('failed') is not True, preview.get('msg')
+    assert emu.writes() == []
+    real = run_module(module, args, diff=True)
+    assert real.get('failed') is not True, real.get('msg')
+    assert 'plan' in real or 'plans' in real, real
+    assert [preview.get(key) for key in ('changed', 'plan', 'plans', 'diff')] == [real.get(key) for key in ('changed', 'plan', 'plans', 'diff')]
+    writes = emu.writes()
+    emu.clear_requests()
+    again = run_module(module, args)
+    assert again['changed'] is False and emu.writes() == [], again
+    assert all(plan['action'] == 'none' for plan in again.get('plans') or [again['plan']]), again
+    return real, writes
+
+
 def by_pack_id(status):
     """An account status with its ActivePacks in Id order: MailUp does not document their order."""
     return dict(status, ActivePacks=sorted(status.get('ActivePacks') or [], key=lambda pack: pack['Id']))

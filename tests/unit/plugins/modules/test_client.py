@@ -8,14 +8,18 @@ from hypothesis import strategies as st
 
 from emulator_fixture import PARTNER_LOGIN
 from hostile_vendor import HostileVendor, envelope
-from modrun import run_module
+from modrun import check_apply_again as shared_check_apply_again, run_module
 from scripted_server import Answer
 
 NEW = {'external_userid': 'cust-9001', 'email': 'ada@example.org', 'title': 'Ms', 'firstname': 'Ada', 'surname': 'Lovelace'}
 
 
+def connection(emu, options):
+    return dict({'api_url': emu.partner_url}, **PARTNER_LOGIN, **options)
+
+
 def client(emu, check_mode=False, diff=False, **options):
-    return run_module('client', dict({'api_url': emu.partner_url}, **PARTNER_LOGIN, **options), check_mode=check_mode, diff=diff)
+    return run_module('client', connection(emu, options), check_mode=check_mode, diff=diff)
 
 
 def stored(emu, client_id):
@@ -27,20 +31,7 @@ def services_of(emu, client_id):
 
 
 def check_apply_again(emu, **options):
-    """The check run predicts the real run (changed, plan, diff) and writes nothing; the real run writes; the rerun is a
-    no-op that writes nothing. Returns the real run's result."""
-    emu.clear_requests()
-    preview = client(emu, check_mode=True, diff=True, **options)
-    assert preview.get('failed') is not True, preview.get('msg')
-    assert emu.writes() == []
-    real = client(emu, diff=True, **options)
-    assert real.get('failed') is not True, real.get('msg')
-    assert (preview['changed'], preview['plan'], preview['diff']) == (real['changed'], real['plan'], real['diff'])
-    emu.clear_requests()
-    again = client(emu, **options)
-    assert again['changed'] is False and emu.writes() == [], again
-    assert again['plan']['action'] == 'none'
-    return real
+    return shared_check_apply_again(emu, 'client', connection(emu, options))[0]
 
 
 def test_a_new_customer_is_created_once_and_found_by_external_userid(emulator):
@@ -177,14 +168,8 @@ def test_property_client_converges_and_check_mode_predicts(emulator, key, start_
         options['enabled'] = enabled
     if surname is not None:
         options['surname'] = surname
-    emulator.clear_requests()
-    preview = client(emulator, check_mode=True, diff=True, **options)
-    assert preview.get('failed') is not True, preview.get('msg')
-    assert emulator.writes() == []
-    real = client(emulator, diff=True, **options)
-    assert real.get('failed') is not True, real.get('msg')
-    assert (preview['changed'], preview['plan'], preview['diff']) == (real['changed'], real['plan'], real['diff'])
-    assert real['changed'] == bool(emulator.writes()) == (real['plan']['before'] != real['plan']['after'])
+    real, writes = shared_check_apply_again(emulator, 'client', connection(emulator, options))
+    assert real['changed'] == bool(writes) == (real['plan']['before'] != real['plan']['after'])
     held = [entry for entry in emulator.snapshot()['clients'] if entry['external_userid'] == key]
     if state == 'absent':
         assert held == [] and real['client'] is None
@@ -193,9 +178,6 @@ def test_property_client_converges_and_check_mode_predicts(emulator, key, start_
         assert surname is None or held[0]['surname'] == surname
         assert enabled is None or held[0]['active'] == int(enabled)
         assert real['client']['id'] == held[0]['id'] and real['client']['enabled'] == bool(held[0]['active'])
-    emulator.clear_requests()
-    again = client(emulator, **options)
-    assert again['changed'] is False and emulator.writes() == [], again
 
 
 def _first_then(first, later):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from emulator_fixture import PARTNER_LOGIN
 from hostile_vendor import HostileVendor, envelope
-from modrun import run_module
+from modrun import check_apply_again as shared_check_apply_again, run_module
 from scripted_server import Answer
 
 NEW_OUTMAIL = {'client_id': 9987600, 'product': 'outmail', 'whmcs_service_id': '7781', 'tariff_service_name': 'Outmail1000'}
@@ -36,18 +36,7 @@ def calls(emu):
 
 
 def check_apply_again(emu, **options):
-    emu.clear_requests()
-    preview = service(emu, check_mode=True, diff=True, **options)
-    assert preview.get('failed') is not True, preview.get('msg')
-    assert emu.writes() == []
-    real = service(emu, diff=True, **options)
-    assert real.get('failed') is not True, real.get('msg')
-    assert (preview['changed'], preview.get('plan'), preview.get('plans'), preview['diff']) == (
-        real['changed'], real.get('plan'), real.get('plans'), real['diff'])
-    emu.clear_requests()
-    again = service(emu, **options)
-    assert again['changed'] is False and emu.writes() == [], again
-    return real
+    return shared_check_apply_again(emu, 'live_service', dict({'api_url': emu.partner_url}, **PARTNER_LOGIN, **options))[0]
 
 
 def test_a_missing_outmail_is_created_once_charged_and_found_again(emulator):
