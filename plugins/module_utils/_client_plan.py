@@ -97,12 +97,12 @@ def client_changes(client, params):
     return ChangeSet([item], single=True)
 
 
-def predicted(client, changes, created=None):
-    """The client after the run: as the vendor answered the last write, or (in check mode) as the writes will leave it."""
+def predicted(client, changes):
+    """The client as the writes of ``changes`` will leave it (check mode): ``client`` as read, with the wanted fields."""
     item = changes.items[0]
     if item.wanted['state'] == 'absent':
         return None
-    shown = dict(created or client or {})
+    shown = dict(client or {})
     shown.update((name, value) for name, value in item.wanted.items() if name != 'state')
     return shown
 

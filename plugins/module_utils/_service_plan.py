@@ -22,7 +22,6 @@ WORDS = {
     'resume': ('resume the live service %(name)s', 'resumed the live service %(name)s'),
     'terminate': ('terminate the live service %(name)s', 'terminated the live service %(name)s'),
 }
-STATES = ['active', 'suspended', 'absent']
 
 
 def planned_writes(before, after):
