@@ -83,3 +83,39 @@ options:
     choices: [header, query, both]
     default: header
 '''
+
+    # What retailer_account creates a new account with (state=present), as in NEW_ACCOUNT of _retailer_options.
+    NEW_ACCOUNT = r'''
+options:
+  email:
+    description:
+      - The e-mail address of the customer's new account (C(Email)).
+      - This and the four options below are sent only when O(state=present) creates the account. MailUp documents no way to
+        change them later, so they are not compared with an existing account, and they need O(state=present).
+      - The names of the create body are not documented by MailUp; the collection sends those of MailUp's public
+        TrialActivation API, which the contract check of C(playbooks/contract.yml) cannot confirm without creating an account.
+    type: str
+  company:
+    description: The company name of the new account (C(Company)).
+    type: str
+  contact_name:
+    description: The name and surname of the new account's contact (C(NameAndSurname)).
+    type: str
+  phone:
+    description: The phone number of the new account's contact (C(PhoneNumber)).
+    type: str
+  language:
+    description:
+      - The console language of the new account (C(Language)), a code such as V(EN) or V(IT)
+        (C(Management/Profile/{id}/Language) lists those of a profile).
+      - When omitted, MailUp chooses.
+    type: str
+  create_without_lookup:
+    description:
+      - Create the account even though MailUp keeps no list of accounts to find it in later (C(GET Account) answers 404 or
+        405), so that nothing could stop a second run from creating a second account.
+      - Set it for the one run that creates the account, keep the RV(account_id) it returns, and give that as O(account_id)
+        from then on. With V(false), such a task is refused before any write.
+    type: bool
+    default: false
+'''

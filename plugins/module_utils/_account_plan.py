@@ -16,6 +16,13 @@ __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._outcome import ChangeSet, Item, Write
 from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, pack_changes
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import (
+    ABSENT,
+    ACCOUNT_ENABLED,
+    EXTERNAL_USER_ID_HEADER,
+    STATE_DESCRIPTIONS,
+    AccountStatus,
+)
 
 # (to do, done) of each write, with the account id and the wanted profile id.
 WORDS = {
@@ -23,6 +30,7 @@ WORDS = {
     'disable': ('disable the account %(account)s', 'disabled the account %(account)s'),
     'profile': ('change the profile of the account %(account)s to %(profile)s', 'changed the profile of the account %(account)s to %(profile)s'),
     'delete': ('delete the account %(account)s', 'deleted the account %(account)s'),
+    'create': ('create the account of %(account)s on the profile %(profile)s', 'created the account of %(account)s on the profile %(profile)s'),
 }
 
 
@@ -57,6 +65,34 @@ def account_item(account_id, before, after):
     writes = [Write(name, WORDS[name][0] % words, WORDS[name][1] % words, expects=expected(name, after))
               for name in planned_writes(before, after)]
     return Item('retailer_account/%s' % account_id, before, after, 'delete' if after['state'] == 'absent' else 'update', writes=writes)
+
+
+def new_account_key(external_user_id):
+    """How a task names an account it is to create: MailUp gives the id only once the account exists, and the plan of a
+    check run must name it as the real run does."""
+    return '%s=%s' % (EXTERNAL_USER_ID_HEADER, external_user_id)
+
+
+def new_account_status(profile_id, target_packs):
+    """What a new account shows, as far as the collection predicts it: enabled, on its profile, the profile's packs at 0
+    (as the emulator makes it; MailUp documents nothing), its id not known yet."""
+    return AccountStatus({'Code': ACCOUNT_ENABLED, 'Description': STATE_DESCRIPTIONS[ACCOUNT_ENABLED], 'IdAccount': None,
+                          'IdProfile': profile_id, 'ActivePacks': [{'CurrentQuantity': 0, 'Id': pack.id, 'Quantity': 0}
+                                                                   for pack in target_packs or []]})
+
+
+def creation_changes(external_user_id, profile_id, target_packs, wanted_packs):
+    """The change set of a new account: its create (the POST and the wait for its activation), then the pack totals the
+    task wants, against the packs of its profile; returned with the status the new account is predicted to show."""
+    key = new_account_key(external_user_id)
+    after = {'state': 'enabled', 'profile_id': profile_id}
+    words = {'account': key, 'profile': profile_id}
+    create = Write('create', WORDS['create'][0] % words, WORDS['create'][1] % words, expects=dict(after), confirm=True)
+    account = Item('retailer_account/%s' % key, dict(ABSENT), after, 'create', writes=[create])
+    status = new_account_status(profile_id, target_packs)
+    packs = pack_changes(key, wanted_packs, status, target_packs).items if wanted_packs else []
+    items = [account] + packs
+    return ChangeSet(items, single=len(items) == 1), status
 
 
 def account_changes(account_id, before, after):

@@ -48,6 +48,15 @@ class PackRefused(ApiError):
 class ProfileChangeFailed(ApiError):
     """The asynchronous profile change ended in failure (the PUT answered 500)."""
 
+    # The end of the wait, not a passing failure of one poll.
+    final = True
+
+
+class ActivationFailed(ApiError):
+    """MailUp answered that the account activation failed (403, Code 2): no account was made."""
+
+    final = True
+
 
 class ProfileChangeTimeout(ApiError):
     """The profile change did not finish before the deadline; it may still finish later."""
@@ -184,15 +193,18 @@ class RetailerApi:
     def _shaped(self, method, path, parse, *values):
         return self.client.shaped(method, SERVICE_PATH + path, parse, *values)
 
-    def _all_pages(self, path, parse):
+    def _all_pages(self, path, parse, external_user_id=None, observed_as=None):
         """Every item of a paginated list (each read by ``parse``), asking for the largest page so as to send the fewest
         requests. Reading stops at the total the list gives; a page that repeats the one before, or a list longer than
-        MAX_PAGES pages, is an error: a server that never ends its list would otherwise be read for ever.
+        MAX_PAGES pages, is an error: a server that never ends its list would otherwise be read for ever. A plain JSON
+        array is the whole list; ``observed_as`` names the entry of ``observed`` that records which of the two forms came.
         """
         items, seen = [], None
         for page_number in range(self.MAX_PAGES):
             params = model.page_query(self.page_size, page_number)
-            body = self._call_json('GET', path, params=params)
+            body = self._call_json('GET', path, external_user_id, params=params)
+            if observed_as:
+                self.observed[observed_as] = 'array' if isinstance(body, list) else 'paginated'
             page, total, paginated = self._shaped('GET', path, model.page_of, body)
             if page_number and page == seen:
                 raise self._list_error(path, params, 'page %d repeats page %d (after %d items, of %s the list announces)'
@@ -245,57 +257,130 @@ class RetailerApi:
     def delete_account(self, account_id, external_user_id):
         self._call('DELETE', '/Account/%s' % account_id, external_user_id)
 
+    def find_accounts(self, external_user_id):
+        """The ids of the accounts bound to ``external_user_id``, or None when MailUp offers no such list.
+
+        Inferred: the RetailerService documents no list of accounts; ``GET Account`` with the ExternalUserId (the
+        resource a create is posted to) is the most plausible form. A 404 or 405 to it says there is none.
+        """
+        try:
+            found = self._all_pages('/Account', model.listed_account_id, external_user_id=external_user_id)
+        except ApiError as error:
+            if error.status in (404, 405):
+                self.observed['account_lookup'] = 'none'
+                self.observed['account_lookup_status'] = error.status
+                return None
+            raise
+        self.observed['account_lookup'] = 'account_list'
+        return found
+
+    def create_account(self, external_user_id, profile_id, fields, timeout=300, poll_interval=None, max_poll_interval=None):
+        """Create an account and wait for its activation; returns ``(activation id, account id)``.
+
+        Inferred: ``POST Account`` answers an activation id, and ``Account/Activation/{id}/Status`` answers 201 or 202
+        with Code 1 while MailUp works, 200 with Code 0 and the account id once done, 403 with Code 2 when it failed
+        (no account), -1 or 3 when nobody can tell (Code 3: the account was made but not finalised). The POST is never
+        sent twice; once it is answered, any failure but Code 2 leaves the account unknown: MailUp may still make it.
+        """
+        deadline = self.clock() + float(timeout)
+        body = self._call_json('POST', '/Account', external_user_id, json=model.account_create_body(profile_id, fields))
+        activation_id = self._shaped('POST', '/Account', model.activation_id_of, body)
+        path = '/Account/Activation/%s/Status' % activation_id
+        url = self.client.url_for(SERVICE_PATH + path)
+
+        def status():
+            try:
+                activation = self._shaped('GET', path, model.ActivationStatus,
+                                          self._call_json('GET', path, external_user_id, expected=(200, 201, 202)))
+            except ApiError as error:
+                if error.status == 403 and as_int(error.vendor_code) == model.ACTIVATION_FAILED:
+                    raise error.derive(ActivationFailed, applied=False, message='MailUp answered that the activation %s of '
+                                       'the account failed; no account was made' % activation_id) from None
+                raise
+            return activation.account_id if activation.code == model.ACTIVATION_DONE else None
+
+        def timed_out(last_problem):
+            message = ('MailUp accepted the account (activation %s) but did not finish activating it within %s seconds; it may '
+                       'still do' % (activation_id, timeout)) + (' (last poll: %s)' % last_problem if last_problem else '')
+            return self.client.error('GET', url, message=message, applied=None)
+        try:
+            return activation_id, self._wait(status, deadline, timeout, poll_interval, max_poll_interval, timed_out)
+        except ApiError as error:
+            if isinstance(error, ActivationFailed) or error.applied is None:
+                raise
+            raise error.derive(applied=None, message='%s; MailUp accepted the account (activation %s) and may still make it'
+                               % (error.detail or 'the activation could not be followed', activation_id)) from None
+
     def change_profile(self, account_id, external_user_id, profile_id, wait=True, timeout=300, poll_interval=None,
                        max_poll_interval=None):
         """Request the profile change and, with ``wait``, re-send the same PUT until it is done.
 
         The vendor's only progress signal is the answer to the same PUT again, so
         polling re-sends it: 202 (or 201) running, 200 done, 500 failed. ``timeout`` bounds the whole wait,
-        the requests of the polls included: no poll is sent, and none is waited for, past it.
+        the requests of the polls included (see ``_wait``).
         """
-        interval = float(poll_interval if poll_interval is not None else self.poll_interval)
-        ceiling = max(interval, float(max_poll_interval if max_poll_interval is not None else self.max_poll_interval))
         deadline = self.clock() + float(timeout)
         path = '/Account/%s/Profile/%s' % (account_id, profile_id)
         url = self.client.url_for(SERVICE_PATH + path)
-        started = last_call = False
+
+        def put():
+            response = self._call('PUT', path, external_user_id, expected=(200, 201, 202, 500))
+            if response.status == 500:
+                error = self.client.error_from_response('PUT', url, response)
+                raise error.derive(ProfileChangeFailed, applied=False, message='the profile change of account %s to profile %s failed'
+                                   % (account_id, profile_id))
+            return 'done' if response.status == 200 else None
+
+        try:
+            # Before the job is known to exist, a failure is simply the failure of the request.
+            finished = put()
+        except ApiError as error:
+            if error.applied is None:
+                raise error.derive(message=(error.detail + '; ' if error.detail else '') +
+                                   'MailUp may have started the profile change, which can complete later') from None
+            raise
+        if finished or not wait:
+            return finished or 'started'
+
+        def timed_out(last_problem):
+            message = ('the profile change of account %s to profile %s was requested but did not complete within %s '
+                       'seconds; MailUp may still complete it later' % (account_id, profile_id, timeout))
+            if last_problem:
+                message += ' (last poll: %s)' % last_problem
+            return self.client.error('PUT', url, kind=ProfileChangeTimeout, message=message, applied=None)
+        return self._wait(put, deadline, timeout, poll_interval, max_poll_interval, timed_out, pause_first=True)
+
+    def _wait(self, poll, deadline, timeout, poll_interval, max_poll_interval, timed_out, pause_first=False):
+        """``poll()`` until it returns something (not None), which is returned: the wait of an asynchronous job.
+
+        The pauses between polls grow by POLL_GROWTH up to the longest interval. The ``deadline`` (on ``clock``) bounds
+        the polls' own requests and retries too: no poll is sent, and none is waited for, past it, and then
+        ``timed_out(last problem)`` is raised. A poll that meets a lost answer or a passing refusal is polled again; any
+        other failure ends the wait.
+        """
+        interval = float(poll_interval if poll_interval is not None else self.poll_interval)
+        ceiling = max(interval, float(max_poll_interval if max_poll_interval is not None else self.max_poll_interval))
         reserve = min(self.client.timeout or 1.0, 1.0, float(timeout) / 10)
-        last_problem = None
+        last_problem, last_call = None, False
         outer_deadline = self.client.deadline
         try:
             while True:
-                try:
-                    response = self._call('PUT', path, external_user_id, expected=(200, 201, 202, 500))
-                except ApiError as error:
-                    # Before the job is known to exist, a failure is simply the failure of the request.
-                    if not started:
-                        if error.applied is None:
-                            raise error.derive(message=(error.detail + '; ' if error.detail else '') +
-                                               'MailUp may have started the profile change, which can complete later') from None
-                        raise
-                    if error.status not in PASSING_POLL_FAILURES:
-                        raise
-                    last_problem = str(error)
-                else:
-                    if response.status == 200:
-                        return 'done'
-                    if response.status == 500:
-                        error = self.client.error_from_response('PUT', url, response)
-                        raise error.derive(ProfileChangeFailed, applied=False, message='the profile change of account %s to profile %s failed'
-                                           % (account_id, profile_id))
-                    started = True
-                    last_problem = None
-                    if not wait:
-                        return 'started'
-                # The first request has its own timeout; from then on every poll, retry and wait ends by the deadline.
                 self.client.deadline = deadline if outer_deadline is None else min(deadline, outer_deadline)
+                if not pause_first:
+                    try:
+                        found = poll()
+                    except ApiError as error:
+                        if getattr(error, 'final', False) or error.status not in PASSING_POLL_FAILURES:
+                            raise
+                        last_problem = str(error)
+                    else:
+                        if found is not None:
+                            return found
+                        last_problem = None
+                pause_first = False
                 remaining = deadline - self.clock()
                 if remaining <= 0 or last_call:
-                    message = ('the profile change of account %s to profile %s was requested but did not complete within %s '
-                               'seconds; MailUp may still complete it later' % (account_id, profile_id, timeout))
-                    if last_problem:
-                        message += ' (last poll: %s)' % last_problem
-                    raise self.client.error('PUT', url, kind=ProfileChangeTimeout, message=message, applied=None)
+                    raise timed_out(last_problem)
                 # A poll sent later than this could not be answered by the deadline: the one sent then is the last.
                 pause = min(interval, remaining - reserve)
                 last_call = pause < interval
@@ -327,3 +412,29 @@ class RetailerApi:
                                     vendor_message=answer.description, applied=None,
                                     message='MailUp answered 200 but with the business code %s, which contradicts it' % answer.code)
         return answer
+
+    # Logins
+
+    def account_logins(self, account_id, external_user_id):
+        """The logins of the account (each a Login), every page of them; the spec leaves open whether MailUp answers its
+        paginated envelope or a plain array, so either is read (``observed['login_list']`` says which came)."""
+        return self._all_pages('/Account/%s/Login' % account_id, model.Login, external_user_id, observed_as='login_list')
+
+    def login_url(self, account_id, external_user_id, login_id):
+        """The one-time console login URL of a login of the account (a string).
+
+        The URL is a credential: it and its code are secrets of the client from the moment they arrive, so that no later
+        error message shows them, and an answer that cannot be read is described without its body.
+        """
+        path = '/Account/%s/Login/%s' % (account_id, login_id)
+        # Every success comes back here, not only 200: the client would quote the body of another one in its error.
+        response = self._call('GET', path, external_user_id, expected=tuple(range(200, 300)))
+        if response.status != 200:
+            raise self.client.error('GET', self.client.url_for(SERVICE_PATH + path), status=response.status, reason=response.reason,
+                                    applied=False, message='the login URL was answered with HTTP %d instead of 200 (the body, which '
+                                    'may hold a login URL, is not shown)' % response.status)
+        body = self.client.json_body('GET', SERVICE_PATH + path, response, show_body=False)
+        url = self._shaped('GET', path, model.login_url_of, body)
+        for secret in model.login_url_secrets(url):
+            self.client.add_secret(secret)
+        return url

@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import copy
 
+from urllib.parse import unquote_plus
+
 from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError, as_bool, identifier, number, record, records, text_of
 
 ACCOUNT_ENABLED = 0
@@ -212,6 +214,43 @@ def pack_write_body(quantity, work_mode):
     return {'Quantity': quantity, 'WorkMode': work_mode}
 
 
+# The fields of a new account, by the collection's option names. MailUp's create body is not documented: these are the
+# names of its public TrialActivation API, which the spec reads as the most plausible.
+NEW_ACCOUNT_FIELDS = (('email', 'Email'), ('company', 'Company'), ('contact_name', 'NameAndSurname'),
+                      ('phone', 'PhoneNumber'), ('language', 'Language'))
+
+# The Code of an activation status: 1 running, 0 done; 2 failed with no account made.
+ACTIVATION_DONE, ACTIVATION_RUNNING, ACTIVATION_FAILED = 0, 1, 2
+
+
+def account_create_body(profile_id, fields):
+    body = {'IdProfile': profile_id}
+    body.update((vendor, fields[name]) for name, vendor in NEW_ACCOUNT_FIELDS if fields.get(name) is not None)
+    return body
+
+
+def activation_id_of(body):
+    """The activation id a create answers: ``{"IdActivation": n}``, or a bare ``n`` (the spec leaves which)."""
+    return identifier(body.get('IdActivation') if isinstance(body, dict) else body, 'IdActivation')
+
+
+class ActivationStatus:
+    """An answer of ``Account/Activation/{id}/Status``: ``Code`` 1 Processing (``IdAccount`` 0), 0 Ok with the account id."""
+
+    def __init__(self, vendor):
+        record(vendor, 'the activation status')
+        self.code = number(vendor.get('Code'), 'Code', required=True, whole=True)
+        self.description = text_of(vendor.get('Description'), 'Description')
+        self.account_id = identifier(vendor.get('IdAccount'), 'IdAccount', required=self.code == ACTIVATION_DONE)
+        if self.code == ACTIVATION_DONE and not self.account_id:
+            raise ShapeError('IdAccount should be the new account id with Code 0, not %r' % vendor.get('IdAccount'))
+
+
+def listed_account_id(item, field):
+    """The id of an account in the list of the accounts of an ExternalUserId."""
+    return identifier(record(item, field).get('IdAccount'), field + '.IdAccount')
+
+
 def page_query(page_size, page_number):
     # Both spellings: the RetailerService page writes PageSize, MailUp's general paging page pageSize; a server
     # ignores the one it does not know, as it does any unknown parameter.
@@ -259,3 +298,50 @@ def tokens_of(body):
         return None, None
     token, refresh_token = body.get('access_token'), body.get('refresh_token')
     return (token if isinstance(token, str) and token else None), (refresh_token if isinstance(refresh_token, str) and refresh_token else None)
+
+
+# The query parameter of a console login URL that holds its one-time code.
+LOGIN_CODE_PARAMETER = 'Code'
+
+
+class Login:
+    """A login of a customer account (``Account/{id}/Login``): its id and user name."""
+
+    def __init__(self, item, field='login'):
+        record(item, field)
+        self.id = identifier(item.get('Id'), field + '.Id')
+        if self.id <= 0:
+            raise ShapeError('%s.Id should be a positive whole number, not %d' % (field, self.id))
+        self.username = item.get('Username')
+        if not isinstance(self.username, str):
+            raise ShapeError('%s.Username should be text, not %s' % (field, 'null' if self.username is None else type(self.username).__name__))
+
+    def as_result(self):
+        return {'id': self.id, 'username': self.username}
+
+
+def login_url_of(body):
+    """The console login URL of ``Account/{id}/Login/{id_Login}``: a JSON string that is not empty.
+
+    The answer is a credential: what is wrong with it is said by its type alone, never by what it holds.
+    """
+    if isinstance(body, str):
+        if body.strip():
+            return body.strip()
+        raise ShapeError('the login URL should be a non-empty string, not an empty one')
+    kinds = {dict: 'an object', list: 'a list', bool: 'a boolean', type(None): 'null'}
+    raise ShapeError('the login URL should be a non-empty string, not %s' % kinds.get(type(body), 'a number'))
+
+
+def login_url_secrets(url):
+    """The parts of a login URL that must be masked wherever they could show: the URL, its query and its one-time code
+    (as sent and decoded)."""
+    found = [url]
+    query = url.partition('?')[2].partition('#')[0]
+    if query:
+        found.append(query)
+    for pair in query.split('&'):
+        name, _sep, value = pair.partition('=')
+        if value and unquote_plus(name).lower() == LOGIN_CODE_PARAMETER.lower():
+            found.extend((value, unquote_plus(value)))
+    return found

@@ -44,6 +44,7 @@ RULES = {
     # MailUp answers 400 "Invalid ExternalUserId." to every account request without one.
     'external_user_id': text(hint='MailUp requires the ExternalUserId header on every account request', header=True),
     'pack_id': positive_integer,
+    'login_id': positive_integer,
     'pack_name': text(),
     'quantity': not_negative,
     'increment': not_zero,
@@ -52,6 +53,11 @@ RULES = {
     'poll_interval': greater_than_zero('seconds', LONGEST_WAIT),
     'id': positive_integer,
     'name': text(hint='omit it to list every profile'),
+    'email': text(),
+    'company': text(),
+    'contact_name': text(),
+    'phone': text(),
+    'language': text(hint='a language code such as EN or IT'),
 }
 
 
@@ -70,9 +76,22 @@ ACCOUNT_PACK_ITEM = dict(
 )
 
 
+# What a new account is created with (retailer_account, state=present); MailUp documents no way to change them later.
+NEW_ACCOUNT = dict(
+    email=dict(type='str'),
+    company=dict(type='str'),
+    contact_name=dict(type='str'),
+    phone=dict(type='str'),
+    language=dict(type='str'),
+)
+
+
 def account_module_spec():
     return account_argument_spec(
-        state=dict(type='str', default='enabled', choices=['enabled', 'disabled', 'absent']),
+        # Without an id, the account is found by its external_user_id.
+        account_id=dict(type='int'),
+        create_without_lookup=dict(type='bool', default=False),
+        state=dict(type='str', default='enabled', choices=['present', 'enabled', 'disabled', 'absent']),
         profile=dict(type='str'),
         packs=dict(type='list', elements='dict', options=ACCOUNT_PACK_ITEM, mutually_exclusive=[('pack_id', 'pack_name')],
                    required_one_of=[('pack_id', 'pack_name')]),
@@ -80,11 +99,21 @@ def account_module_spec():
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=300),
         poll_interval=dict(type='float', default=5),
+        **NEW_ACCOUNT
     )
 
 
 def account_problems(params):
     found = option_problems(params)
+    if params['state'] != 'present':
+        found += ['%s is what a new account is created with, so it needs state=present' % name
+                  for name in sorted(NEW_ACCOUNT) if params.get(name) is not None]
+        if params['create_without_lookup']:
+            found.append('create_without_lookup needs state=present, the one state that creates an account')
+    elif not params['wait']:
+        # A rerun cannot find an account whose activation is still running, and would create a second one.
+        found.append('state=present needs wait=true: MailUp lists a new account only once its activation is over, so a task '
+                     'that does not wait could make a rerun create a second account')
     if params['packs'] is not None:
         found += list_problems('packs', params['packs'], RULES)
         if params['state'] == 'absent':
@@ -121,3 +150,8 @@ def pack_problems(params):
     if params['packs'] is not None:
         found += list_problems('packs', params['packs'], RULES)
     return found
+
+
+def login_info_spec():
+    """The options of retailer_account_login_info: the account's, and the login whose console URL is wanted."""
+    return account_argument_spec(login_id=dict(type='int'), login_url=dict(type='bool', default=False))

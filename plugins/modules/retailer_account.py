@@ -10,25 +10,31 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: retailer_account
-short_description: Enable, disable, re-profile or delete a MailUp retailer customer account, and set its packs
+short_description: Create, enable, disable, re-profile or delete a MailUp retailer customer account, and set its packs
 version_added: 0.1.0
 description:
-  - Manages an existing customer account of a MailUp retailer through the Retailer API
-    (RetailerService), that is whether it is enabled or disabled, which profile it has, or whether it exists at all,
+  - Manages a customer account of a MailUp retailer through the Retailer API
+    (RetailerService), that is whether it exists, whether it is enabled or disabled, which profile it has,
     and with O(packs) the totals of its packs on that profile.
+  - The account is the one O(account_id) names or, without it, the one account of the O(external_user_id), found in
+    C(GET Account) (a list MailUp does not document; see O(create_without_lookup) for a MailUp without it).
+    Two accounts of one ExternalUserId are never guessed between.
+  - With O(state=present), an account that does not exist is created (C(POST Account)) on O(profile), and the module waits
+    for its activation (C(Account/Activation/{id}/Status)) within O(wait_timeout), then sets O(packs).
+    A second run finds it by its ExternalUserId and creates nothing.
   - The current state is read from C(GET Account/{id}/Status); only what differs from the wanted state is written.
   - A profile change is asynchronous at MailUp; by default the module waits until it is applied (see O(wait)).
   - A profile change makes MailUp re-shape the account's packs to the new profile. The packs the new profile does not
     offer are removed, a new one starts at 0, and a total above the new maximum stays above it. The module reads the packs
     of the new profile first; a change that would remove packs the account holds, or leave a total above the new maximum,
     is refused before any write, naming every pack and its quantity, unless O(accept_pack_loss=true).
-  - The module does not create accounts.
 author:
   - Channel Partner Maintainers (@channel-partner)
 extends_documentation_fragment:
   - channel.partner.retailer_api
   - channel.partner.transport
   - channel.partner.retailer_api.account
+  - channel.partner.retailer_api.new_account
   - channel.partner.attributes
   - channel.partner.attributes.retailer_group
   - channel.partner.attributes.writes
@@ -38,6 +44,7 @@ attributes:
     details:
       - Check mode sends no write at all, not even the profile change request, because that request itself starts the change.
       - It predicts every write of the real run, the packs on the new profile and the packs the profile change removes included.
+      - A create is predicted with the account id unknown (RV(account_id) V(null)), and the new account's packs at 0.
   diff_mode:
     support: full
     details:
@@ -46,13 +53,23 @@ attributes:
   idempotent:
     support: full
 options:
+  account_id:
+    description:
+      - The id of the customer account (C(IdAccount)).
+      - When omitted, the account is the one of O(external_user_id) in C(GET Account); the task is refused when it has
+        several, or when MailUp answers that list with 404 or 405 (then give the id).
+      - An id MailUp does not know is not created under that id (MailUp gives a new account its own); omit it to create one.
+    type: int
   state:
     description:
-      - V(enabled) and V(disabled) enable or disable the account (C(PUT Account/{id}?Enable=true|false)).
+      - V(present) creates the account when it does not exist and leaves an existing one enabled or disabled as it is;
+        a new account is enabled. Creating needs O(profile) and O(wait=true).
+      - V(enabled) and V(disabled) enable or disable the account (C(PUT Account/{id}?Enable=true|false)); they fail on an
+        account that does not exist.
       - V(absent) deletes the account (C(DELETE Account/{id})); an account that already answers 404 is left alone and reported
         unchanged. A deleted account cannot be brought back by this module.
     type: str
-    choices: [enabled, disabled, absent]
+    choices: [present, enabled, disabled, absent]
     default: enabled
   profile:
     description:
@@ -87,7 +104,8 @@ options:
     default: false
   wait:
     description:
-      - Whether to wait until a profile change is applied.
+      - Whether to wait until a profile change is applied. O(state=present) needs V(true), as MailUp lists a new account only
+        once its activation is over, so a task that did not wait could let a rerun create a second account.
       - With V(false), the change is requested once and the module returns RV(profile_change=started) while MailUp
         is still working on it; running the task again later reports it done.
     type: bool
@@ -96,12 +114,14 @@ options:
     description:
       - How many seconds to wait for a profile change, when O(wait=true), from the first answer of the change request;
         the polls and their requests are within this time. At most 86400.
+      - The same bound applies to the activation of a new account, counted from its C(POST Account).
       - When the time is up the module fails, saying that the change was requested and may still complete.
     type: int
     default: 300
   poll_interval:
     description:
-      - Seconds between the first two checks of a pending profile change. The interval grows after each check, up to 30 seconds.
+      - Seconds between the first two checks of a pending profile change or account activation. The interval grows after
+        each check, up to 30 seconds.
       - A number greater than 0 and at most 86400.
     type: float
     default: 5
@@ -113,6 +133,10 @@ notes:
     the error message lists the writes that were already done.
   - The profile change is polled by repeating the same C(PUT Account/{id}/Profile/{id_Profile}), as MailUp documents;
     V(202) (or V(201)) means still running, V(200) applied, V(500) failed.
+  - An activation is polled with C(GET Account/Activation/{id}/Status); V(201) or V(202) with Code 1 means still running,
+    V(200) with Code 0 done, V(403) with Code 2 failed (no account was made). Code -1 or 3, or the end of O(wait_timeout),
+    leave the create unknown; the module then looks the account up and, when it is listed as wanted, counts the create
+    as applied with a warning. A create is never sent twice.
 seealso:
   - module: channel.partner.retailer_profile_info
   - module: channel.partner.retailer_pack
@@ -129,6 +153,24 @@ EXAMPLES = r'''
     external_user_id: cust-23055
     state: enabled
     profile: Economy
+
+- name: Make sure customer cust-7001 has an account on the Economy profile with 2 SMS packs, creating it once
+  channel.partner.retailer_account:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    external_user_id: cust-7001
+    state: present
+    profile: Economy
+    email: ops@customer.example
+    company: Customer Ltd
+    contact_name: Ada Lovelace
+    language: EN
+    packs:
+      - pack_name: SMS 100
+        quantity: 2
+  register: new_account
 
 - name: Move the account to the profile 1048 without waiting for MailUp to finish
   channel.partner.retailer_account:
@@ -183,6 +225,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_id:
+  description:
+    - The id of the account the task managed; for a new account, the one MailUp gave it at the end of its activation.
+    - V(null) in check mode when the account is still to be created, and when no account was found.
+  returned: success
+  type: int
+  sample: 23056
+activation_id:
+  description: The id of the activation of a new account (C(IdActivation)); V(null) in check mode.
+  returned: success, when the task created the account
+  type: int
+  sample: 987
 account:
   description:
     - The account status after the run, as C(GET Account/{id}/Status) returns it. After a profile change it is read back
@@ -274,12 +328,14 @@ plan:
   type: dict
   contains:
     resource:
-      description: C(retailer_account/) followed by the account id.
+      description:
+        - C(retailer_account/) followed by the account id; for an account to be created, by C(ExternalUserId=) and the
+          O(external_user_id), as the check run and the real run both name it.
       type: str
       returned: always
       sample: retailer_account/23055
     action:
-      description: V(none), V(update) (enable, disable or profile change) or V(delete).
+      description: V(none), V(create), V(update) (enable, disable or profile change) or V(delete).
       type: str
       returned: always
       sample: update
@@ -320,6 +376,8 @@ diff:
 
 
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
+from ansible_collections.channel.partner.plugins.module_utils._account_create import MAX_POLL_INTERVAL, create, find_account
+from ansible_collections.channel.partner.plugins.module_utils._account_plan import new_account_key
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
 from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, pack_items, pack_losses
 from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, needs_profile_packs, refuse_limits
@@ -328,8 +386,6 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_api impo
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, pack_summary, summary_of
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_module_spec, account_problems
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
-
-MAX_POLL_INTERVAL = 30
 
 
 def wanted_profile_id(api, current_profile_id, profile):
@@ -343,26 +399,40 @@ def wanted_profile_id(api, current_profile_id, profile):
     return int(resolve_profile(api.profiles(), profile).id)
 
 
+def missing(params, account_id, external_user_id, status):
+    """Why a task that needs an existing account cannot go on, and what to give instead."""
+    if account_id is None:
+        return ('ExternalUserId %s has no account; state=present creates one. Nothing was changed.' % external_user_id)
+    advice = ('MailUp gives a new account its own id, so omit account_id to create one for ExternalUserId %s' % external_user_id
+              if params['state'] == 'present' else 'state=present without account_id creates a new one')
+    return 'the account %s does not exist (the API answered %s); %s. Nothing was changed.' % (account_id, status, advice)
+
+
 def wanted_state(api, account_id, before, params):
     """The state and profile id the account must have; until the profile is resolved a refusal reports what was asked."""
     if params['state'] == 'absent':
         return dict(ABSENT)
-    asked = plan.account_changes(account_id, before, {'state': params['state'], 'profile': params['profile']})
+    # present keeps an existing account enabled or disabled as it is.
+    state = before['state'] if params['state'] == 'present' else params['state']
+    asked = plan.account_changes(account_id, before, {'state': state, 'profile': params['profile']})
     try:
         profile_id = asked.read('reading the profiles', wanted_profile_id, api, before['profile_id'], params['profile'])
     except ResolveError as error:
         asked.refuse('%s. Nothing was changed.' % error.message)
-    return {'state': params['state'], 'profile_id': profile_id}
+    return {'state': state, 'profile_id': profile_id}
 
 
 def converge(module, api):
     params = module.params
-    account_id, external_user_id = params['account_id'], params['external_user_id'].strip()
-    status = read('reading the account', api.account_status, account_id, external_user_id)
-    before = summary_of(status)
+    external_user_id = params['external_user_id'].strip()
+    account_id = find_account(api, params, external_user_id)
+    status = None if account_id is None else read('reading the account', api.account_status, account_id, external_user_id)
+    if status is None and params['state'] == 'present' and params['account_id'] is None:
+        return create(module, api, external_user_id)
     if status is None and params['state'] != 'absent':
-        raise Refusal('the account %s does not exist (the API answered %s); this module does not create accounts'
-                      % (account_id, api.observed['missing_account']))
+        raise Refusal(missing(params, account_id, external_user_id, api.observed.get('missing_account')))
+    account_id = account_id or new_account_key(external_user_id)
+    before = summary_of(status)
     after = wanted_state(api, account_id, before, params)
     # Totals only: the account task stays idempotent.
     wanted_packs = [dict(pack, increment=None) for pack in params['packs'] or []]
@@ -376,7 +446,7 @@ def converge(module, api):
     refuse_limits(changes, account_id, after['profile_id'])
     losses = refuse_pack_loss(module, changes, account_id, status, after, target_packs, names) if moving else []
     writes = [write.name for write in changes.writes()]
-    seen = {'profile_change': 'none', 'answer': None, 'account': None}
+    seen = {'profile_change': 'none', 'answer': None, 'account': None, 'account_id': status.account_id or account_id if status else None}
     if 'profile' in writes:
         seen['profile_change'] = 'done' if params['wait'] else 'started'
 
@@ -438,7 +508,8 @@ def result(module, changes, status, on_target, after, seen, losses):
         if seen['profile_change'] == 'started':
             profile_id = None
         account = base.predicted(state=after['state'], profile_id=profile_id, totals=totals, answer=seen['answer']).as_result()
-    keys = dict(account=account, profile_change=seen['profile_change'], pack_losses=losses)
+    keys = dict(account=account, account_id=seen['account_id'], profile_change=seen['profile_change'],
+                pack_losses=losses)
     if packs:
         keys['packs'] = [pack_summary(change.pack_id, change.pack, quantity_before=change.quantity_before,
                                       quantity_after=change.quantity_after) for change in packs]

@@ -15,6 +15,9 @@ version_added: 0.1.0
 description:
   - Reads one customer account of a MailUp retailer through the Retailer API (C(GET Account/{id}/Status))
     and returns whether it is enabled, its profile, its packs with their quantities, its credits and validity dates.
+  - Without O(account_id), the account is the one of the O(external_user_id), found in C(GET Account) (inferred, as for
+    M(channel.partner.retailer_account)); the module fails when that ExternalUserId has several, naming their ids, or when
+    MailUp keeps no such list.
   - An account that does not exist (or was deleted) is not an error; RV(exists) is then V(false).
   - The module only reads; it never changes anything. Use it for reports and to decide what to change,
     and M(channel.partner.retailer_account) or M(channel.partner.retailer_pack) to change it.
@@ -27,6 +30,11 @@ extends_documentation_fragment:
   - channel.partner.attributes
   - channel.partner.attributes.retailer_group
   - channel.partner.attributes.info_module
+options:
+  account_id:
+    description:
+      - The id of the customer account (C(IdAccount)). When omitted, the one account of O(external_user_id).
+    type: int
 seealso:
   - module: channel.partner.retailer_account
   - module: channel.partner.retailer_pack
@@ -52,6 +60,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_id:
+  description: The id of the account that was read; V(null) when none was found.
+  returned: success
+  type: int
+  sample: 23053
 exists:
   description: Whether the account exists. V(false) when the API answered 404 or 403 (unknown or deleted account).
   returned: success
@@ -89,25 +102,39 @@ account:
 
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems
-from ansible_collections.channel.partner.plugins.module_utils._http import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._account_create import several_accounts
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, only_one, read
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import summary_of
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_argument_spec, option_problems
 
 
-def main():
-    module = ansible_module(account_argument_spec(), supports_check_mode=True)
-    fail_on_problems(module, option_problems(module.params))
-    account_id, external_user_id = module.params['account_id'], module.params['external_user_id'].strip()
+def read_account(api, account_id, external_user_id):
+    """(account id, status) of the account given by id or found by its ExternalUserId; (None, None) when there is none."""
+    if account_id is None:
+        found = read('finding the account of ExternalUserId %s' % external_user_id, api.find_accounts, external_user_id)
+        if found is None:
+            raise Refusal('MailUp keeps no list of accounts to find the one of ExternalUserId %s in (GET Account answered %s); '
+                          'give its account_id' % (external_user_id, api.observed.get('account_lookup_status')))
+        account = only_one([{'id': found_id} for found_id in found], several_accounts(found, external_user_id),
+                           'give the account_id of the one to read')
+        if account is None:
+            return None, None
+        account_id = account['id']
+    status = read('reading the account %s' % account_id, api.account_status, account_id, external_user_id)
+    return (account_id, status) if status is not None else (None, None)
 
+
+def main():
+    module = ansible_module(account_argument_spec(account_id=dict(type='int')), supports_check_mode=True)
+    fail_on_problems(module, option_problems(module.params))
     api = RetailerApi.from_module(module)
     try:
-        status = api.account_status(account_id, external_user_id)
-    except ApiError as error:
-        module.fail_json(msg='reading the account %s failed: %s' % (account_id, error), error=error.to_dict())
-
+        account_id, status = read_account(api, module.params['account_id'], module.params['external_user_id'].strip())
+    except Refusal as refusal:
+        module.fail_json(**refusal.result())
     summary = summary_of(status)
-    module.exit_json(changed=False, exists=status is not None, state=summary['state'],
+    module.exit_json(changed=False, account_id=account_id, exists=status is not None, state=summary['state'],
                      profile_id=summary['profile_id'], account=status.as_result() if status else {})
 
 

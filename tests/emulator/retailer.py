@@ -5,6 +5,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from .common import empty_response, json_response, mailup_error, read_json
+from .retailer_logins import LoginResource
 
 SERVICE_PREFIX = '/API/v1.1/Rest/RetailerService.svc'
 LANGUAGES = [{'Code': 'EN', 'Id': 1, 'Name': 'English'}, {'Code': 'IT', 'Id': 2, 'Name': 'Italian'},
@@ -33,7 +34,7 @@ def now_text(offset_days=0):
     return moment.strftime('%Y-%m-%d %H:%M:%SZ')
 
 
-class RetailerApi:
+class RetailerApi(LoginResource):
     """Routes of the RetailerService; the bearer token is checked by the caller before dispatch."""
 
     def __init__(self, store):
@@ -42,12 +43,14 @@ class RetailerApi:
             (r'Management/Profile', {'GET': self.list_profiles}, False),
             (r'Management/Profile/([^/]+)/Pack', {'GET': self.list_packs}, False),
             (r'Management/Profile/([^/]+)/Language', {'GET': self.list_languages}, False),
-            (r'Account', {'POST': self.create_account}, True),
+            (r'Account', {'POST': self.create_account, 'GET': self.find_accounts}, True),
             (r'Account/Activation/([^/]+)/Status', {'GET': self.activation_status}, True),
             (r'Account/(\d+)', {'PUT': self.enable_account, 'DELETE': self.delete_account}, True),
             (r'Account/(\d+)/Status', {'GET': self.account_status}, True),
             (r'Account/(\d+)/Profile/([^/]+)', {'PUT': self.change_profile}, True),
             (r'Account/(\d+)/Pack/([^/]+)', {'POST': self.add_pack}, True),
+            (r'Account/(\d+)/Login', {'GET': self.list_logins}, True),
+            (r'Account/(\d+)/Login/([^/]+)', {'GET': self.login_url}, True),
         ]
 
     def __call__(self, request):
@@ -67,6 +70,7 @@ class RetailerApi:
                 external = self.external_user_id(request) if is_account else None
                 with self.store.lock:
                     self.store.settle_packs()
+                    self.settle_activations()
                     return handler(request, external, *match.groups())
             except RetailerError as error:
                 return error.response
@@ -272,8 +276,18 @@ class RetailerApi:
         activation_id = retailer['next_activation_id']
         retailer['next_activation_id'] += 1
         store.activations[activation_id] = {'ready_at': time.monotonic() + store.config['activation_delay'],
-                                            'external': external, 'request': body, 'account': None}
-        return json_response(200, {'IdActivation': activation_id})
+                                            'external': external, 'request': body, 'account': None,
+                                            'outcome': store.config['activation_outcome']}
+        answer = activation_id if store.config['create_account_answer'] == 'number' else {'IdActivation': activation_id}
+        return json_response(200, answer)
+
+    def settle_activations(self):
+        """MailUp creates the account when its activation ends, whether or not anyone polls: the emulator does it at the
+        first request after the delay."""
+        now = time.monotonic()
+        for activation in self.store.activations.values():
+            if activation['account'] is None and activation['outcome'] != 'error' and now >= activation['ready_at']:
+                activation['account'] = self.new_account(activation)
 
     def activation_status(self, _request, external, activation_id):
         store = self.store
@@ -283,12 +297,24 @@ class RetailerApi:
         if activation is None:
             return json_response(403, {'Code': -1, 'Description': 'Unknown account activation status'})
         self.check_binding(activation['external'], external)
-        if activation['account'] is None:
-            if time.monotonic() < activation['ready_at']:
-                return json_response(store.config['activation_progress_status'],
-                                     {'Code': 1, 'Description': 'Processing', 'IdAccount': 0})
-            activation['account'] = self.new_account(activation)
+        if time.monotonic() < activation['ready_at']:
+            return json_response(store.config['activation_progress_status'],
+                                 {'Code': 1, 'Description': 'Processing', 'IdAccount': 0})
+        if activation['outcome'] == 'error':
+            return json_response(403, {'Code': 2, 'Description': 'Error'})
+        if activation['outcome'] == 'finalize_error':
+            # The account exists, but its settings (tracking domains, service name, urls) could not be set.
+            return json_response(403, {'Code': 3, 'Description': 'An error occurred finalizing account creation'})
         return json_response(200, {'Code': 0, 'Description': 'Ok', 'IdAccount': activation['account']})
+
+    def find_accounts(self, request, external):
+        """The accounts bound to the request's ExternalUserId (inferred; switch account_lookup: none answers 405, as a
+        resource that only takes POST does)."""
+        if self.store.config['account_lookup'] == 'none':
+            return mailup_error(405, 'Method GET is not allowed on this resource', headers={'Allow': 'POST'})
+        items = [{'Code': account['Code'], 'IdAccount': account['IdAccount'], 'IdProfile': account['IdProfile']}
+                 for account in self.store.data['retailer']['accounts'] if account.get('ExternalUserId') == external]
+        return self.paginate(request, items)
 
     def new_account(self, activation):
         retailer = self.store.data['retailer']
@@ -298,5 +324,6 @@ class RetailerApi:
         retailer['accounts'].append({
             'Code': 0, 'ActivePacks': [{'CurrentQuantity': 0, 'Id': p['Id'], 'Quantity': 0} for p in profile['Packs']],
             'Credits': 0, 'IdAccount': account_id, 'IdProfile': profile['Id'],
-            'ValidFrom': now_text(), 'ValidTo': now_text(365), 'ExternalUserId': activation['external']})
+            'ValidFrom': now_text(), 'ValidTo': now_text(365), 'ExternalUserId': activation['external'],
+            'Request': dict(activation['request'])})
         return account_id

@@ -45,6 +45,10 @@ SWITCHES = {
     'retry_after': (True, bool),
     'activation_delay': (0.0, 'number'),
     'activation_progress_status': (202, (202, 201)),
+    'activation_outcome': ('ok', ('ok', 'error', 'finalize_error')),
+    'create_account_answer': ('object', ('object', 'number')),
+    'account_lookup': ('account_list', ('account_list', 'none')),
+    'login_list_form': ('paginated', ('paginated', 'array')),
 }
 
 

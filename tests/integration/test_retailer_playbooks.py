@@ -19,7 +19,7 @@ from playbook import ansible_environment, module_examples, run_playbook, without
 CREDENTIALS = RETAILER_LOGIN
 CONNECTION_OPTIONS = ('api_url', 'client_id', 'client_secret', 'username', 'password', 'validate_certs', 'ca_path', 'timeout',
                       'allow_plain_http')
-MODULES = ('retailer_profile_info', 'retailer_account', 'retailer_account_info', 'retailer_pack')
+MODULES = ('retailer_profile_info', 'retailer_account', 'retailer_account_info', 'retailer_account_login_info', 'retailer_pack')
 SERVICE = '/API/v1.1/Rest/RetailerService.svc/'
 
 

@@ -24,6 +24,7 @@ VALID_ARGUMENTS = {
     'live_service': [{'live_service_id': 1234931, 'state': 'suspended'}, {'client_id': 9987600, 'product': 'outmail'}],
     'retailer_account': [{'account_id': 23055, 'external_user_id': 'cust-23055'}],
     'retailer_account_info': [{'account_id': 23055, 'external_user_id': 'cust-23055'}],
+    'retailer_account_login_info': [{'account_id': 23055, 'external_user_id': 'cust-23055', 'login_url': True}],
     'retailer_pack': [{'account_id': 23055, 'external_user_id': 'cust-23055', 'pack_id': 534, 'quantity': 3},
                       {'account_id': 23055, 'external_user_id': 'cust-23055', 'pack_name': 'SMS 100', 'increment': 1}],
 }

@@ -39,9 +39,12 @@ MODULES = {
         services='list', product='choice', client_id='id', whmcs_service_id='text')),
     'retailer_profile_info': ({}, dict(RETAILER_CONNECTION, id='id', name='text', include_packs='bool')),
     'retailer_account_info': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(RETAILER_CONNECTION, **ACCOUNT)),
+    'retailer_account_login_info': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
+        RETAILER_CONNECTION, login_url='bool', login_id='id', **ACCOUNT)),
     'retailer_account': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
         RETAILER_CONNECTION, state='choice', profile='text', wait='bool', wait_timeout='wait', poll_interval='seconds',
-        accept_pack_loss='bool', packs='list', **ACCOUNT)),
+        accept_pack_loss='bool', packs='list', create_without_lookup='bool', email='text', company='text', contact_name='text',
+        phone='text', language='text', **ACCOUNT)),
     'client': ({'external_userid': '123456'}, dict(
         PARTNER_CONNECTION, client_id='id', external_userid='text', state='choice', enabled='bool', email='text', username='text',
         title='text', firstname='text', surname='text')),

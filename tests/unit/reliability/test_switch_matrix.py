@@ -44,6 +44,10 @@ SETTINGS = [
     ('deleted clients answered 404', {'deleted_client_read': 'not_found'}, {}, {}),
     ('services suspended through their suspended field', {'live_service_suspension': 'live_service_patch'}, {}, {}),
     ('the package of a create named tariff_service_name', {'create_service_field': 'tariff_service_name'}, {}, {}),
+    ('logins as a plain array', {'login_list_form': 'array'}, {}, {}),
+    ('slow account activation', {'activation_delay': 0.3}, {}, {}),
+    ('account activation in progress as 201', {'activation_delay': 0.2, 'activation_progress_status': 201}, {}, {}),
+    ('a create answered with a bare activation id', {'create_account_answer': 'number'}, {}, {}),
 ]
 
 
@@ -51,8 +55,10 @@ SETTINGS = [
 NOT_IN_THE_MATRIX = {
     'rate_limit_per_second': 'a limit the rate_limit row keeps at its default (5, the vendor\'s)',
     'profile_change_outcome': 'fail makes every profile change fail: the tests of retailer_account assert the clear failure',
-    'activation_delay': 'account creation, which no module sends yet',
-    'activation_progress_status': 'account creation, which no module sends yet',
+    'activation_outcome': 'error and finalize_error make every create fail or end unfinished: test_retailer_account_create '
+                          'asserts what the module says of each',
+    'account_lookup': 'none leaves a create to create_without_lookup and the rerun to the account_id it returns, as '
+                      'test_retailer_account_create asserts',
 }
 
 
@@ -114,6 +120,14 @@ def scenarios(emu, partner_options, retailer_options):
     def r(account_id, **options):
         return dict(retailer(emu, retailer_options, account_id, **options), _emulator=emu)
 
+    def new(external_user_id, **options):
+        args = r(None, external_user_id=external_user_id, state='present', poll_interval=0.1, **options)
+        del args['account_id']
+        return args
+
+    def accounts_of(external_user_id):
+        return [(a['IdProfile'], a['Code']) for a in emu.snapshot()['retailer']['accounts'] if a.get('ExternalUserId') == external_user_id]
+
     return [
         ('live_service_info', p(live_service_id=1234931), lambda: True),
         ('live_service_info', p(product='outmail', client_id=9987601), lambda: True),
@@ -126,6 +140,7 @@ def scenarios(emu, partner_options, retailer_options):
          lambda: (tariff(emu, 1234932), tariff(emu, 1234935)) == ('Profilter100', 'FakeMX10')),
         ('retailer_profile_info', dict(retailer(emu, retailer_options, 0, include_packs=True), _emulator=emu), lambda: True),
         ('retailer_account_info', r(23055), lambda: True),
+        ('retailer_account_login_info', r(23055, login_url=True), lambda: True),
         ('retailer_account', r(23055, state='disabled', poll_interval=0.1), lambda: stored_account(emu, 23055)['Code'] == 1),
         ('retailer_account', r(23054, state='enabled', profile='Economy', poll_interval=0.1, packs=[{'pack_name': 'SMS 100', 'quantity': 2}]),
          lambda: (stored_account(emu, 23054)['Code'], stored_account(emu, 23054)['IdProfile'], quantities(emu, 23054)[536]) ==
@@ -134,6 +149,8 @@ def scenarios(emu, partner_options, retailer_options):
         ('retailer_pack', r(23055, packs=[{'pack_name': 'SMS 100', 'quantity': 4}, {'pack_id': 538, 'quantity': 1}]),
          lambda: (quantities(emu, 23055)[536], quantities(emu, 23055)[538]) == (4, 1)),
         ('retailer_account', r(23053, state='absent'), lambda: 23053 not in account_ids(emu)),
+        ('retailer_account', new('cust-matrix-1', profile='Trial', email='new@example.org', packs=[{'pack_id': 534, 'quantity': 1}]),
+         lambda: accounts_of('cust-matrix-1') == [(1046, 0)]),
         ('client', plain(external_userid='cust-7001', email='new@example.org', surname='New'),
          lambda: [c['email'] for c in emu.snapshot()['clients'] if c['external_userid'] == 'cust-7001'] == ['new@example.org']),
         ('client', plain(external_userid='123456', title='Dr'), lambda: client_of(emu, 9987600)['title'] == 'Dr'),
