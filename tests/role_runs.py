@@ -14,7 +14,7 @@ from emulator_fixture import stored_account
 from playbook import run_playbook
 
 PLAYBOOKS = REPO / 'playbooks'
-ROLE_NAMES = ('retailer_onboard', 'live_service_plan', 'partner_audit')
+ROLE_NAMES = ('retailer_onboard', 'live_service_plan', 'partner_audit', 'customer_onboard', 'customer_offboard')
 SERVICE = '/API/v1.1/Rest/RetailerService.svc/'
 
 # A regrade plan of the default fixture that costs 14 credits in all.

@@ -72,16 +72,19 @@ def create(module, api, external_user_id):
         raise Refusal('%s. Nothing was changed.' % error.message) from None
     wanted_packs = [dict(pack, increment=None) for pack in params['packs'] or []]
     target_packs = read('reading the packs of the profile %s' % profile_id, api.profile_packs, profile_id) if wanted_packs else None
-    changes, status = plan.creation_changes(external_user_id, profile_id, target_packs, wanted_packs)
+    state = 'disabled' if params['enabled'] is False else 'enabled'
+    changes, status = plan.creation_changes(external_user_id, profile_id, target_packs, wanted_packs, state)
     refuse_limits(changes, plan.new_account_key(external_user_id), profile_id)
     fields = dict((name, params[name]) for name, _vendor in NEW_ACCOUNT_FIELDS)
-    seen = {'account_id': None, 'activation_id': None, 'account': None}
+    seen = {'account_id': None, 'activation_id': None, 'account': None, 'answer': None}
 
     def send(item, write):
         if write.name == 'create':
             seen['activation_id'], seen['account_id'] = api.create_account(
                 external_user_id, profile_id, fields, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
                 max_poll_interval=MAX_POLL_INTERVAL)
+        elif write.name == 'disable':
+            seen['answer'] = api.set_account_enabled(seen['account_id'], external_user_id, False)
         else:
             api.add_pack(seen['account_id'], external_user_id, item.pack_id, item.amount, work_mode=item.work_mode)
 
@@ -95,14 +98,16 @@ def create(module, api, external_user_id):
         seen['account'] = None if seen['account_id'] is None else api.account_status(seen['account_id'], external_user_id)
         if seen['account'] is None:
             return None
-        return {'quantity': seen['account'].quantity(item.pack_id)} if isinstance(item, PackChange) else summary_of(seen['account'])
+        if isinstance(item, PackChange):
+            return {'quantity': seen['account'].quantity(item.pack_id)}
+        return summary_of(seen['account'])
 
     changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=finish_advice)
     packs = plan.pack_items(changes)
     totals = [(change.pack_id, change.quantity_after) for change in packs if change.must_change]
     base = status if module.check_mode else (seen['account'] or status)
-    keys = dict(account=base.predicted(totals=totals).as_result(), account_id=seen['account_id'], activation_id=seen['activation_id'],
-                profile_change='none', pack_losses=[])
+    keys = dict(account=base.predicted(state=state, totals=totals, answer=seen['answer']).as_result(), account_id=seen['account_id'],
+                activation_id=seen['activation_id'], profile_change='none', pack_losses=[])
     if packs:
         keys['packs'] = [pack_summary(change.pack_id, change.pack, quantity_before=change.quantity_before,
                                       quantity_after=change.quantity_after) for change in packs]

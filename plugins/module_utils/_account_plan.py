@@ -81,18 +81,24 @@ def new_account_status(profile_id, target_packs):
                                                                    for pack in target_packs or []]})
 
 
-def creation_changes(external_user_id, profile_id, target_packs, wanted_packs):
+def creation_changes(external_user_id, profile_id, target_packs, wanted_packs, state='enabled'):
     """The change set of a new account: its create (the POST and the wait for its activation), then the pack totals the
-    task wants, against the packs of its profile; returned with the status the new account is predicted to show."""
+    task wants, against the packs of its profile, then a disable when it is wanted disabled (a new account is enabled);
+    returned with the status the new account is predicted to show before the disable."""
     key = new_account_key(external_user_id)
-    after = {'state': 'enabled', 'profile_id': profile_id}
+    after = {'state': state, 'profile_id': profile_id}
     words = {'account': key, 'profile': profile_id}
-    create = Write('create', WORDS['create'][0] % words, WORDS['create'][1] % words, expects=dict(after), confirm=True)
-    account = Item('retailer_account/%s' % key, dict(ABSENT), after, 'create', writes=[create])
+    create = Write('create', WORDS['create'][0] % words, WORDS['create'][1] % words,
+                   expects={'state': 'enabled', 'profile_id': profile_id}, confirm=True)
+    writes = [create]
+    if state == 'disabled':
+        writes.append(Write('disable', WORDS['disable'][0] % words, WORDS['disable'][1] % words, expects={'state': 'disabled'}))
+    account = Item('retailer_account/%s' % key, dict(ABSENT), after, 'create', writes=writes)
     status = new_account_status(profile_id, target_packs)
     packs = pack_changes(key, wanted_packs, status, target_packs).items if wanted_packs else []
     items = [account] + packs
-    return ChangeSet(items, single=len(items) == 1), status
+    order = [create] + [write for pack in packs for write in pack.writes] + writes[1:]
+    return ChangeSet(items, single=len(items) == 1, order=order), status
 
 
 def account_changes(account_id, before, after):

@@ -91,6 +91,7 @@ def account_module_spec():
         # Without an id, the account is found by its external_user_id.
         account_id=dict(type='int'),
         create_without_lookup=dict(type='bool', default=False),
+        enabled=dict(type='bool'),
         state=dict(type='str', default='enabled', choices=['present', 'enabled', 'disabled', 'absent']),
         profile=dict(type='str'),
         packs=dict(type='list', elements='dict', options=ACCOUNT_PACK_ITEM, mutually_exclusive=[('pack_id', 'pack_name')],
@@ -110,6 +111,8 @@ def account_problems(params):
                   for name in sorted(NEW_ACCOUNT) if params.get(name) is not None]
         if params['create_without_lookup']:
             found.append('create_without_lookup needs state=present, the one state that creates an account')
+        if params['enabled'] is not None:
+            found.append('enabled goes with state=present; state=%s says it already' % params['state'])
     elif not params['wait']:
         # A rerun cannot find an account whose activation is still running, and would create a second one.
         found.append('state=present needs wait=true: MailUp lists a new account only once its activation is over, so a task '

@@ -60,10 +60,11 @@ options:
         several, or when MailUp answers that list with 404 or 405 (then give the id).
       - An id MailUp does not know is not created under that id (MailUp gives a new account its own); omit it to create one.
     type: int
+    required: false
   state:
     description:
-      - V(present) creates the account when it does not exist and leaves an existing one enabled or disabled as it is;
-        a new account is enabled. Creating needs O(profile) and O(wait=true).
+      - V(present) creates the account when it does not exist and, unless O(enabled) says, leaves an existing one enabled or
+        disabled as it is; a new account is enabled. Creating needs O(profile) and O(wait=true).
       - V(enabled) and V(disabled) enable or disable the account (C(PUT Account/{id}?Enable=true|false)); they fail on an
         account that does not exist.
       - V(absent) deletes the account (C(DELETE Account/{id})); an account that already answers 404 is left alone and reported
@@ -71,6 +72,12 @@ options:
     type: str
     choices: [present, enabled, disabled, absent]
     default: enabled
+  enabled:
+    description:
+      - With O(state=present), whether the account must be enabled (V(true)) or disabled (V(false)), created or not; a new
+        account wanted disabled is disabled after its packs are set. Omitted, an existing account is left as it is.
+      - Only with O(state=present); V(enabled) and V(disabled) say it themselves.
+    type: bool
   profile:
     description:
       - The profile the account must have, given by id (for example V(1047)) or by name (for example V(Economy)).
@@ -412,8 +419,10 @@ def wanted_state(api, account_id, before, params):
     """The state and profile id the account must have; until the profile is resolved a refusal reports what was asked."""
     if params['state'] == 'absent':
         return dict(ABSENT)
-    # present keeps an existing account enabled or disabled as it is.
-    state = before['state'] if params['state'] == 'present' else params['state']
+    state = params['state']
+    if state == 'present':
+        # Without enabled, present keeps an existing account enabled or disabled as it is.
+        state = before['state'] if params['enabled'] is None else ('enabled' if params['enabled'] else 'disabled')
     asked = plan.account_changes(account_id, before, {'state': state, 'profile': params['profile']})
     try:
         profile_id = asked.read('reading the profiles', wanted_profile_id, api, before['profile_id'], params['profile'])

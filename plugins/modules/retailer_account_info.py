@@ -35,6 +35,7 @@ options:
     description:
       - The id of the customer account (C(IdAccount)). When omitted, the one account of O(external_user_id).
     type: int
+    required: false
 seealso:
   - module: channel.partner.retailer_account
   - module: channel.partner.retailer_pack

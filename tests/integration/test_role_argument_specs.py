@@ -14,6 +14,9 @@ GOOD_VARS = {
     'retailer_onboard': {'retailer_onboard_account_id': 23055, 'retailer_onboard_external_user_id': 'cust-23055'},
     'live_service_plan': {'live_service_plan_services': copy.deepcopy(PLAN)},
     'partner_audit': {'partner_audit_accounts': copy.deepcopy(AUDIT_ACCOUNTS)},
+    'customer_onboard': {'customer_onboard_external_id': 'cust-7001',
+                         'customer_onboard_services': [{'product': 'outmail', 'tariff_service_name': 'Outmail500'}]},
+    'customer_offboard': {'customer_offboard_external_id': 'cust-7001'},
 }
 
 BAD_INPUTS = [
@@ -43,6 +46,15 @@ BAD_INPUTS = [
      'missing required arguments: external_user_id found in partner_audit_accounts'),
     ('partner_audit', 'partner_audit_include_retailer', 'perhaps',
      "argument 'partner_audit_include_retailer' is of type str and we were unable to convert to bool"),
+    ('customer_onboard', 'customer_onboard_external_id', None, 'missing required arguments: customer_onboard_external_id'),
+    ('customer_onboard', 'customer_onboard_services', [{'product': 'outmail'}],
+     'missing required arguments: tariff_service_name found in customer_onboard_services'),
+    ('customer_onboard', 'customer_onboard_services', [{'product': 'mailbox', 'tariff_service_name': 'Outmail500'}],
+     'value of product must be one of: outmail, profilter, fakemx, backupmx, masterdns, backupdns, got: mailbox found in customer_onboard_services'),
+    ('customer_onboard', 'customer_onboard_retailer_account', {'profile': 'Economy', 'packs': 'lots'},
+     "Elements value for option 'packs' found in 'customer_onboard_retailer_account' is of type str and we were unable to convert to dict"),
+    ('customer_offboard', 'customer_offboard_external_id', None, 'missing required arguments: customer_offboard_external_id'),
+    ('customer_offboard', 'customer_offboard_state', 'gone', 'value of customer_offboard_state must be one of: suspended, absent, got: gone'),
 ]
 
 

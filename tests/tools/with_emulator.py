@@ -25,6 +25,9 @@ from emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-positio
 DEMO_PLAYBOOK = REPO / 'playbooks' / 'demo.yml'
 # Where demo.yml's audit report goes; made up front so that the preview and the real run change the same things.
 DEMO_OUTPUT = REPO / 'demo-output'
+# The phases of a customer's life (playbooks/customer_life.yml), each run through the same three passes after the tour.
+LIFE_PLAYBOOK = REPO / 'playbooks' / 'customer_life.yml'
+LIFE_PHASES = ('onboard', 'month_end', 'suspend', 'resume', 'offboard')
 DEMO_PASSES = (
     ('Preview: --check --diff (nothing is sent but reads)', ['--check', '--diff']),
     ('Apply: the same playbook for real, with --diff', ['--diff']),
@@ -55,27 +58,42 @@ def changed_count(output):
     return sum(int(number) for number in re.findall(r'\bchanged=(\d+)', output))
 
 
-def run_demo(emulator, environment):
-    DEMO_OUTPUT.mkdir(exist_ok=True)
+def run_passes(emulator, environment, name, playbook, extra=()):
+    """Preview, apply and rerun ``playbook``; returns [(pass title, changed tasks, writes)], or the exit status of a failed run."""
     writes_by_pass = []
     for title, flags in DEMO_PASSES:
-        print('\n' + '=' * 78 + '\n== ' + title + '\n' + '=' * 78, flush=True)
-        command = [sys.executable, '-m', 'ansible', 'playbook', '-i', 'localhost,', '-c', 'local', str(DEMO_PLAYBOOK)] + flags
+        print('\n' + '=' * 78 + '\n== %s. %s\n' % (name, title) + '=' * 78, flush=True)
+        command = [sys.executable, '-m', 'ansible', 'playbook', '-i', 'localhost,', '-c', 'local', str(playbook)] + list(extra) + flags
         emulator_log_before = len(emulator.writes())
         completed = subprocess.run(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
         print(completed.stdout, end='', flush=True)
-        writes = len(emulator.writes()) - emulator_log_before
-        writes_by_pass.append((title, changed_count(completed.stdout), writes))
+        writes_by_pass.append((title.split(':', maxsplit=1)[0], changed_count(completed.stdout), len(emulator.writes()) - emulator_log_before))
         if completed.returncode != 0:
-            print('demo: ansible-playbook failed (exit %d)' % completed.returncode, file=sys.stderr)
+            print('demo: ansible-playbook failed (exit %d) in %s, %s' % (completed.returncode, name, title), file=sys.stderr)
             return completed.returncode
+    return writes_by_pass
+
+
+def run_demo(emulator, environment):
+    DEMO_OUTPUT.mkdir(exist_ok=True)
+    runs = [('Tour', DEMO_PLAYBOOK, ())]
+    runs += [('Life: %s' % phase, LIFE_PLAYBOOK, ('-e', 'customer_life_phase=%s' % phase)) for phase in LIFE_PHASES]
+    summary = []
+    for name, playbook, extra in runs:
+        passes = run_passes(emulator, environment, name, playbook, extra)
+        if isinstance(passes, int):
+            return passes
+        summary.append((name, passes))
     print('\n== Summary (changed tasks, writes the emulator received)')
-    for title, changed, writes in writes_by_pass:
-        print('   %-55s changed=%-3d writes=%d' % (title.split(':')[0], changed, writes))
+    disagree = []
+    for name, passes in summary:
+        print('   %-20s %s' % (name, '   '.join('%s changed=%-2d writes=%-3d' % entry for entry in passes)))
+        (_preview, preview_changed, preview_writes), (_apply, applied_changed, _writes), (_again, again_changed, again_writes) = passes
+        if preview_writes != 0 or again_changed != 0 or again_writes != 0 or preview_changed != applied_changed:
+            disagree.append(name)
     print('\n== The audit report: %s and %s' % (DEMO_OUTPUT / 'partner-audit.md', DEMO_OUTPUT / 'partner-audit.html'))
-    preview, apply_run, again = writes_by_pass
-    if preview[2] != 0 or again[1] != 0 or again[2] != 0 or preview[1] != apply_run[1]:
-        print('demo: the preview, the run and the rerun disagree', file=sys.stderr)
+    if disagree:
+        print('demo: the preview, the run and the rerun disagree in %s' % ', '.join(disagree), file=sys.stderr)
         return 1
     return 0
 
@@ -83,7 +101,7 @@ def run_demo(emulator, environment):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--fixture', default='default', help='emulator fixture name or path (default: %(default)s)')
-    parser.add_argument('--demo', action='store_true', help='run playbooks/demo.yml: preview, apply, rerun')
+    parser.add_argument('--demo', action='store_true', help='run playbooks/demo.yml and every phase of playbooks/customer_life.yml: preview, apply, rerun')
     parser.add_argument('command', nargs=argparse.REMAINDER, help='command to run against the emulator (after --)')
     options = parser.parse_args()
     command = [part for part in options.command if part != '--'] if options.command else []

@@ -43,7 +43,7 @@ MODULES = {
         RETAILER_CONNECTION, login_url='bool', login_id='id', **ACCOUNT)),
     'retailer_account': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
         RETAILER_CONNECTION, state='choice', profile='text', wait='bool', wait_timeout='wait', poll_interval='seconds',
-        accept_pack_loss='bool', packs='list', create_without_lookup='bool', email='text', company='text', contact_name='text',
+        accept_pack_loss='bool', packs='list', create_without_lookup='bool', enabled='bool', email='text', company='text', contact_name='text',
         phone='text', language='text', **ACCOUNT)),
     'client': ({'external_userid': '123456'}, dict(
         PARTNER_CONNECTION, client_id='id', external_userid='text', state='choice', enabled='bool', email='text', username='text',

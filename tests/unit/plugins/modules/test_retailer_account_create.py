@@ -45,7 +45,8 @@ def test_a_create_costs_the_lookup_the_post_one_poll_and_one_read_back_and_a_no_
     created = run_module('retailer_account', new_account(emulator, profile='1047'))
     assert retailer_requests(emulator) == [
         ('GET', 'Account', 200), ('GET', 'Management/Profile', 200),
-        ('POST', 'Account', 200), ('GET', 'Account/Activation/%s/Status' % created['activation_id'], 200), ('GET', 'Account/%s/Status' % accounts_of(emulator)[0]['IdAccount'], 200)]
+        ('POST', 'Account', 200), ('GET', 'Account/Activation/%s/Status' % created['activation_id'], 200),
+        ('GET', 'Account/%s/Status' % accounts_of(emulator)[0]['IdAccount'], 200)]
     emulator.clear_requests()
     again = run_module('retailer_account', new_account(emulator, profile='1047'))
     assert again['changed'] is False and again['plan']['action'] == 'none'
@@ -175,3 +176,16 @@ def test_the_info_module_finds_the_new_account_by_its_external_user_id(emulator)
     emulator.configure(account_lookup='none')
     refused = run_module('retailer_account_info', info)
     assert refused['failed'] is True and 'give its account_id' in refused['msg']
+
+
+def test_present_with_enabled_false_creates_a_disabled_account_and_then_enables_an_existing_one(emulator):
+    real, writes = check_apply_again(emulator, 'retailer_account', new_account(emulator, enabled=False,
+                                                                               packs=[{'pack_id': 534, 'quantity': 1}]))
+    account = accounts_of(emulator)[0]
+    assert [(w['method'], w['path'].rsplit('svc/', 1)[-1]) for w in writes] == [
+        ('POST', 'Account'), ('POST', 'Account/%s/Pack/534' % account['IdAccount']), ('PUT', 'Account/%s' % account['IdAccount'])]
+    assert account['Code'] == 1 and real['account']['Code'] == 1
+    assert real['plan']['after'] == {'state': 'disabled', 'profile_id': 1047}
+    resumed, writes = check_apply_again(emulator, 'retailer_account', new_account(emulator, enabled=True))
+    assert [w['method'] for w in writes] == ['PUT'] and accounts_of(emulator)[0]['Code'] == 0
+    assert resumed['plan']['before'] == {'state': 'disabled', 'profile_id': 1047}
