@@ -33,6 +33,7 @@ from bench_fixture import (  # noqa: E402 pylint: disable=wrong-import-position
     BENCH_ACCOUNT_ID, BENCH_EXTERNAL_USER_ID, BENCH_TARGET, bench_pack_ids, bench_service_ids, write_fixture)
 from bench_run import PlaybookRunner, TESTS, count_requests, environment_summary  # noqa: E402 pylint: disable=wrong-import-position
 from bench_scenarios import SCENARIOS, group_of, uri_tasks  # noqa: E402 pylint: disable=wrong-import-position
+import bench_life  # noqa: E402 pylint: disable=wrong-import-position
 import bench_startup  # noqa: E402 pylint: disable=wrong-import-position
 
 from emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
@@ -246,10 +247,10 @@ def format_counts(counts):
 def print_report(report):
     settings = report['settings']
     print('\n== 1. HTTP requests per task (emulator request log)')
-    print('%-22s %-22s %-7s %-26s %5s  %s' % ('scenario', 'module', 'kind', 'API calls', 'token', 'note'))
+    print('%-22s %-28s %-7s %-26s %5s  %s' % ('scenario', 'module', 'kind', 'API calls', 'token', 'note'))
     for row in report['requests']:
         counts = row['requests']
-        print('%-22s %-22s %-7s %-26s %5d  %s' % (row['scenario'], row['module'], row['kind'], format_counts(counts),
+        print('%-22s %-28s %-7s %-26s %5d  %s' % (row['scenario'], row['module'], row['kind'], format_counts(counts),
                                                   counts['token'], row['note']))
     if report['ratios']:
         print('\n== 2. Time per task, module against ansible.builtin.uri sending the same requests '
@@ -311,7 +312,7 @@ def main():
     parser.add_argument('--repeat', type=int, default=10, help='tasks per scenario in each timing playbook (even; default: %(default)s)')
     parser.add_argument('--runs', type=int, default=3, help='timing runs per side, alternating (default: %(default)s)')
     parser.add_argument('--startup-samples', type=int, default=7, help='fresh interpreters per module (default: %(default)s)')
-    parser.add_argument('--skip', action='append', default=[], choices=['ratios', 'startup', 'estate', 'suspend', 'pacing'],
+    parser.add_argument('--skip', action='append', default=[], choices=['ratios', 'startup', 'estate', 'suspend', 'pacing', 'life'],
                         help='leave a section out (repeatable)')
     parser.add_argument('--json', metavar='PATH', help='also write every figure to PATH as JSON')
     options = parser.parse_args()
@@ -340,10 +341,14 @@ def main():
             print('bench: suspending %d live services (loop, then bulk) ...' % options.services, flush=True)
             report['suspension'] = None if 'suspend' in options.skip else suspend_estate(runner, emulator, options.services)
             report['pacing'] = None if 'pacing' in options.skip else pace_packs(runner, emulator, options.packs)
+            print('bench: a customer\'s life through the roles ...', flush=True)
+            report['life'] = None if 'life' in options.skip else bench_life.customer_life(runner, emulator, BenchFailure)
         finally:
             emulator.stop()
     report['elapsed_seconds'] = time.perf_counter() - started
     print_report(report)
+    if report['life']:
+        bench_life.print_life(report['life'])
     print('\nbench: done in %.0f s' % report['elapsed_seconds'])
     if options.json:
         Path(options.json).write_text(json.dumps(report, indent=2, default=str) + '\n', encoding='utf-8')

@@ -74,15 +74,17 @@ class PlaybookRunner:
         self.base_environment.update(emulator.connection_environment())
         self.base_environment['ANSIBLE_FORCE_COLOR'] = '0'
 
-    def run(self, tasks, name='run', play_vars=None):
+    def run(self, tasks, name='run', play_vars=None, playbook=None, flags=()):
+        """Run a play of ``tasks`` (or the ``playbook`` file as it is) with the ansible-playbook ``flags``."""
         self.counter += 1
         work_dir = self.work_root / ('%03d-%s' % (self.counter, name))
         work_dir.mkdir(parents=True)
-        play = {'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
-        if play_vars:
-            play['vars'] = play_vars
-        playbook = work_dir / 'playbook.yml'
-        playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+        if playbook is None:
+            play = {'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
+            if play_vars:
+                play['vars'] = play_vars
+            playbook = work_dir / 'playbook.yml'
+            playbook.write_text(yaml.safe_dump([play], sort_keys=False))
         timings_path = work_dir / 'timings.jsonl'
         environment = ansible_environment(work_dir, self.base_environment)
         environment.update({
@@ -90,7 +92,7 @@ class PlaybookRunner:
             'ANSIBLE_CALLBACKS_ENABLED': 'bench_timing',
             TIMINGS_FILE_VARIABLE: str(timings_path),
         })
-        command = [sys.executable, '-m', 'ansible', 'playbook', '-i', 'localhost,', '-c', 'local', str(playbook)]
+        command = [sys.executable, '-m', 'ansible', 'playbook', '-i', 'localhost,', '-c', 'local', str(playbook)] + list(flags)
         started = time.perf_counter()
         completed = subprocess.run(command, env=environment, cwd=str(work_dir), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, check=False)
