@@ -71,7 +71,11 @@ def create(module, api, external_user_id):
     except ResolveError as error:
         raise Refusal('%s. Nothing was changed.' % error.message) from None
     wanted_packs = [dict(pack, increment=None) for pack in params['packs'] or []]
-    target_packs = read('reading the packs of the profile %s' % profile_id, api.profile_packs, profile_id) if wanted_packs else None
+    # The packs of the profile: the limits of the wanted totals, and in check mode what the new account is predicted to hold
+    # (the real run reads the account back instead).
+    target_packs = None
+    if wanted_packs or module.check_mode:
+        target_packs = read('reading the packs of the profile %s' % profile_id, api.profile_packs, profile_id)
     state = 'disabled' if params['enabled'] is False else 'enabled'
     changes, status = plan.creation_changes(external_user_id, profile_id, target_packs, wanted_packs, state)
     refuse_limits(changes, plan.new_account_key(external_user_id), profile_id)

@@ -44,7 +44,8 @@ attributes:
     details:
       - Check mode sends no write at all, not even the profile change request, because that request itself starts the change.
       - It predicts every write of the real run, the packs on the new profile and the packs the profile change removes included.
-      - A create is predicted with the account id unknown (RV(account_id) V(null)), and the new account's packs at 0.
+      - A create is predicted with the account id unknown (RV(account_id) V(null)), and with the packs of its profile at 0
+        (read in check mode for that prediction) but for those O(packs) sets.
   diff_mode:
     support: full
     details:

@@ -47,13 +47,22 @@ def fields_now(state, resource):
         service = [entry for entry in state['live_services'] if str(entry['id']) == ids][0]
         return {'tariff_service_name': service['tariff_service_name']}
     if kind == 'retailer_account':
-        account = account_in(state, int(ids))
+        account = account_by_key(state, ids)
         if account is None:
             return {'state': 'absent', 'profile_id': None}
         return {'state': 'enabled' if account['Code'] == 0 else 'disabled', 'profile_id': account['IdProfile']}
-    account_id, pack_id = (int(part) for part in ids.split('/'))
-    packs = dict((pack['Id'], pack['Quantity']) for pack in (account_in(state, account_id) or {}).get('ActivePacks', []))
+    account_key, pack_id = ids.rsplit('/', 1)
+    packs = dict((pack['Id'], pack['Quantity']) for pack in (account_by_key(state, account_key) or {}).get('ActivePacks', []))
+    pack_id = int(pack_id)
     return {'quantity': packs.get(pack_id, 0)}
+
+
+def account_by_key(state, key):
+    """The account a plan names: by its id, or by its ExternalUserId when the task creates it."""
+    if key.startswith('ExternalUserId='):
+        found = [entry for entry in state['retailer']['accounts'] if entry.get('ExternalUserId') == key.split('=', 1)[1]]
+        return found[0] if found else None
+    return account_in(state, int(key))
 
 
 def comparable(entry):
@@ -117,7 +126,7 @@ def mixes(draw):
     services = draw(st.permutations(sorted(SERVICES)))
     accounts = draw(st.permutations(sorted(ACCOUNTS)))
     kinds = draw(st.lists(st.sampled_from(['regrade', 'regrade_bulk', 'account', 'pack', 'pack_loop', 'pack_bulk', 'info',
-                                           'plan_role', 'onboard_role']), min_size=3, max_size=6))
+                                           'plan_role', 'onboard_role', 'account_create']), min_size=3, max_size=6))
     tasks, previews, used_roles = [], set(ROLE_PREVIEWS), set()
     for number, kind in enumerate(kinds, 1):
         check_mode = draw(st.integers(0, 3)) == 0
@@ -162,6 +171,16 @@ def mixes(draw):
                 options['profile'] = str(profile)
             if packs:
                 options['packs'] = packs
+            tasks.append(module_task(name, 'retailer_account', check_mode, **options))
+        elif kind == 'account_create':
+            # A new customer's account, created on a profile with packs, found again by its ExternalUserId.
+            profile = draw(st.sampled_from(PROFILES))
+            options = {'external_user_id': 'cust-mix-%d' % number, 'state': 'present', 'profile': str(profile), 'poll_interval': 0.05,
+                       'packs': [{'pack_id': pack_id, 'quantity': quantity}
+                                 for pack_id, quantity in draw(pack_totals(profile, draw(st.integers(0, 2)), draw(st.integers(0, 4)) == 0))]}
+            enabled = draw(st.sampled_from([None, True, False]))
+            if enabled is not None:
+                options['enabled'] = enabled
             tasks.append(module_task(name, 'retailer_account', check_mode, **options))
         elif kind in ('pack', 'pack_loop', 'pack_bulk') and accounts:
             account_id = accounts.pop()

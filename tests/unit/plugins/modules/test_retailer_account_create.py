@@ -4,9 +4,10 @@ once and found again by its ExternalUserId, the activation waited for, every for
 or lost create says."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from emulator_fixture import RETAILER_LOGIN, stored_account
-from modrun import check_apply_again, run_module
+from modrun import by_pack_id, check_apply_again, run_module
 
 NEW_CUSTOMER = 'cust-new-1'
 FAST = {'poll_interval': 0.01}
@@ -189,3 +190,47 @@ def test_present_with_enabled_false_creates_a_disabled_account_and_then_enables_
     resumed, writes = check_apply_again(emulator, 'retailer_account', new_account(emulator, enabled=True))
     assert [w['method'] for w in writes] == ['PUT'] and accounts_of(emulator)[0]['Code'] == 0
     assert resumed['plan']['before'] == {'state': 'disabled', 'profile_id': 1047}
+
+
+PROFILE_PACKS = {1046: {534: (0, 2), 535: (0, 1), 537: (0, 1)}, 1047: {534: (0, 10), 535: (0, 5), 536: (0, 5), 537: (0, 3), 538: (0, 1)}}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profile_id=st.sampled_from(sorted(PROFILE_PACKS)), by_name=st.booleans(), enabled=st.sampled_from([None, True, False]),
+       totals=st.dictionaries(st.sampled_from([534, 535, 536, 537, 538]), st.integers(min_value=0, max_value=6), max_size=3),
+       switches=st.fixed_dictionaries({}, optional={'activation_delay': st.sampled_from([0.0, 0.15]),
+                                                     'activation_progress_status': st.sampled_from([201, 202]),
+                                                     'create_account_answer': st.sampled_from(['object', 'number']),
+                                                     'external_user_id_strict': st.booleans()}))
+def test_property_a_create_is_predicted_by_check_mode_and_converges(emulator, profile_id, by_name, enabled, totals, switches):
+    emulator.reset()
+    emulator.configure(**switches)
+    options = {'profile': {1046: 'Trial', 1047: 'Economy'}[profile_id] if by_name else str(profile_id),
+               'packs': [{'pack_id': pack_id, 'quantity': quantity} for pack_id, quantity in sorted(totals.items())] or None}
+    if enabled is not None:
+        options['enabled'] = enabled
+    args = new_account(emulator, **options)
+    limits = PROFILE_PACKS[profile_id]
+    refused = [pack_id for pack_id, quantity in totals.items() if pack_id not in limits or not limits[pack_id][0] <= quantity <= limits[pack_id][1]]
+    predicted = run_module('retailer_account', args, check_mode=True, diff=True)
+    assert emulator.writes() == []
+    real = run_module('retailer_account', args, diff=True)
+    if refused:
+        # A pack the profile does not offer, or a total outside its limits: refused before any write, in both runs.
+        assert predicted['failed'] and real['failed'] and predicted['msg'] == real['msg']
+        assert emulator.writes() == [] and accounts_of(emulator) == []
+        return
+    assert 'failed' not in real, real['msg']
+    assert [real[key] for key in ('changed', 'plan', 'diff')] == [predicted[key] for key in ('changed', 'plan', 'diff')]
+    assert real.get('plans') == predicted.get('plans')
+    [account] = accounts_of(emulator)
+    held = dict((pack['Id'], pack['Quantity']) for pack in account['ActivePacks'])
+    assert account['IdProfile'] == profile_id and account['Code'] == (1 if enabled is False else 0)
+    assert all(held[pack_id] == quantity for pack_id, quantity in totals.items())
+    # The account check mode showed is the one the run made, but for the id MailUp gives it.
+    shown = dict(predicted['account'], IdAccount=account['IdAccount'])
+    assert by_pack_id(dict((key, shown[key]) for key in ('Code', 'IdProfile', 'ActivePacks'))) == by_pack_id(
+        dict((key, real['account'][key]) for key in ('Code', 'IdProfile', 'ActivePacks')))
+    emulator.clear_requests()
+    again = run_module('retailer_account', args)
+    assert again['changed'] is False and emulator.writes() == [] and again['account_id'] == account['IdAccount']
