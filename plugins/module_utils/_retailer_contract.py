@@ -30,7 +30,7 @@ def _get(api, path, params=None, headers=None, token=True):
         if token:
             api.ensure_token()
             sent['Authorization'] = 'Bearer %s' % api.access_token
-        response = api.client.request('GET', SERVICE_PATH + path, params=params, headers=sent, expected=(200, 400, 401, 403, 404))
+        response = api.client.request('GET', SERVICE_PATH + path, params=params, headers=sent, expected=(200, 400, 401, 403, 404, 405))
         body = response.json()
         if not token or attempt == 2 or not model.is_token_refusal(response.status, model.error_of(body)[1]):
             return response.status, body
@@ -100,7 +100,32 @@ def external_user_id_findings(api, account_id, external_user_id):
     missing_status, _body = _get(api, '/Account/%d/Status' % NO_SUCH_ACCOUNT, **working)
     found.append(finding('missing_account', '404 or 403', str(missing_status), missing_status in model.MISSING_ACCOUNT_STATUSES,
                          None if missing_status in model.MISSING_ACCOUNT_STATUSES else 'state: absent cannot tell a deleted account'))
+    if handled:
+        found += [account_lookup_finding(api, account_id, working), login_list_finding(api, account_id, working)]
     return found
+
+
+def account_lookup_finding(api, account_id, working):
+    """Whether GET Account lists the accounts of an ExternalUserId, as the modules use it to find an account without its id."""
+    status, body = _get(api, '/Account', **working)
+    listed = [str(item.get('IdAccount')) for item in _items(body) if isinstance(item, dict)]
+    if status == 200 and str(account_id) in listed:
+        return finding('account_lookup', 'GET Account lists the ExternalUserId\'s accounts', 'a list, with the account', True)
+    if status in (404, 405):
+        return finding('account_lookup', 'GET Account lists the ExternalUserId\'s accounts', 'none (%s)' % status, True,
+                       'give account_id on every account task; a create needs create_without_lookup: true for that one run')
+    return finding('account_lookup', 'GET Account lists the ExternalUserId\'s accounts', '%s without the account' % status, False,
+                   'give account_id on every account task, and report it')
+
+
+def login_list_finding(api, account_id, working):
+    """The form of the list of an account's logins (GET Account/{id}/Login): paginated, or a plain array."""
+    status, body = _get(api, '/Account/%s/Login' % account_id, **working)
+    if status != 200:
+        return finding('login_list', 'the paginated envelope', 'answered %s' % status, False, 'retailer_account_login_info cannot list them')
+    variant = 'a plain array' if isinstance(body, list) else ('the paginated envelope' if isinstance(body, dict) and 'Items' in body else
+                                                              'another shape')
+    return finding('login_list', 'the paginated envelope', variant, variant != 'another shape')
 
 
 def _status_shape_finding(body):

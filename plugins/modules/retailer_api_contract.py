@@ -18,8 +18,10 @@ description:
     shows and whether the collection handles it.
   - It reads a token, the profiles (with and without paging parameters, in both spellings MailUp uses), the answer to an
     invalid token and, with O(account_id) and O(external_user_id), that account's status (with the ExternalUserId as a
-    header, then as a query parameter when the header is refused) and the answer for an account that does not exist.
-    It writes nothing unless O(round_trip=true).
+    header, then as a query parameter when the header is refused), the answer for an account that does not exist,
+    whether C(GET Account) lists the accounts of the ExternalUserId (how the modules find an account without its id),
+    and the form of the account's list of logins. It writes nothing unless O(round_trip=true).
+  - The account create is not checked; it cannot be undone but by deleting the account.
   - With O(round_trip=true) and O(pack_id), it sets that pack of O(account_id) one step up (or down, at its maximum)
     and back, and reports what MailUp answered and what the status showed after each write.
   - C(playbooks/contract.yml) runs this module and M(channel.partner.partner_api_contract) and prints a table.

@@ -41,6 +41,8 @@ DEFAULTS = {
     'external_user_id': ('a header', True),
     'account_status': ('Code 0, IdProfile 1047, 5 ActivePacks', True),
     'missing_account': ('404', True),
+    'account_lookup': ('a list, with the account', True),
+    'login_list': ('the paginated envelope', True),
     'rate_limit_answer': ('no 429 met', None),
 }
 
@@ -56,6 +58,8 @@ DETECTED = [
     ({'invalid_token_status': 400}, 'invalid_token', '400 Authorization error: Invalid access token'),
     ({'external_user_id_header': False, 'external_user_id_in_query': True}, 'external_user_id', 'the query only'),
     ({'missing_account_status': 403}, 'missing_account', '403'),
+    ({'account_lookup': 'none'}, 'account_lookup', 'none (405)'),
+    ({'login_list_form': 'array'}, 'login_list', 'a plain array'),
 ]
 
 
@@ -144,6 +148,8 @@ SWITCH_CHOICES = {
     'invalid_token_status': st.sampled_from([401, 400]),
     'missing_account_status': st.sampled_from([404, 403]),
     'external_user_id_header': st.booleans(),
+    'account_lookup': st.sampled_from(['account_list', 'none']),
+    'login_list_form': st.sampled_from(['paginated', 'array']),
 }
 
 

@@ -195,7 +195,7 @@ def test_present_with_enabled_false_creates_a_disabled_account_and_then_enables_
 PROFILE_PACKS = {1046: {534: (0, 2), 535: (0, 1), 537: (0, 1)}, 1047: {534: (0, 10), 535: (0, 5), 536: (0, 5), 537: (0, 3), 538: (0, 1)}}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(profile_id=st.sampled_from(sorted(PROFILE_PACKS)), by_name=st.booleans(), enabled=st.sampled_from([None, True, False]),
        totals=st.dictionaries(st.sampled_from([534, 535, 536, 537, 538]), st.integers(min_value=0, max_value=6), max_size=3),
        switches=st.fixed_dictionaries({}, optional={'activation_delay': st.sampled_from([0.0, 0.15]),
