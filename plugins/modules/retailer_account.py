@@ -385,9 +385,8 @@ diff:
 
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._account_create import MAX_POLL_INTERVAL, create, find_account
-from ansible_collections.channel.partner.plugins.module_utils._account_plan import new_account_key
+from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, new_account_key, pack_items, pack_losses
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
-from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, pack_items, pack_losses
 from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, needs_profile_packs, refuse_limits
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
@@ -407,13 +406,13 @@ def wanted_profile_id(api, current_profile_id, profile):
     return int(resolve_profile(api.profiles(), profile).id)
 
 
-def missing(params, account_id, external_user_id, status):
+def missing(params, account_id, external_user_id, answered):
     """Why a task that needs an existing account cannot go on, and what to give instead."""
     if account_id is None:
         return ('ExternalUserId %s has no account; state=present creates one. Nothing was changed.' % external_user_id)
     advice = ('MailUp gives a new account its own id, so omit account_id to create one for ExternalUserId %s' % external_user_id
               if params['state'] == 'present' else 'state=present without account_id creates a new one')
-    return 'the account %s does not exist (the API answered %s); %s. Nothing was changed.' % (account_id, status, advice)
+    return 'the account %s does not exist (the API answered %s); %s. Nothing was changed.' % (account_id, answered, advice)
 
 
 def wanted_state(api, account_id, before, params):
