@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
-from ansible_collections.channel.partner.plugins.module_utils._outcome import UNKNOWN, DEFAULT_FINISH, Refusal, only_one, only_one_read_back, read
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, advice_after_a_create, only_one, only_one_read_back, read
 from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, refuse_limits
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import NEW_ACCOUNT_FIELDS, pack_summary, summary_of
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
@@ -48,15 +48,10 @@ def find_account(api, params, external_user_id):
     return None if account is None else account['id']
 
 
-def finish_advice(changes):
-    """A create whose outcome is unknown is the one write a plain rerun could repeat: until MailUp ends the activation
-    the account is not listed, and a rerun would create a second one."""
-    if any(write.name == 'create' and write.outcome == UNKNOWN for write in changes.writes()):
-        return ('look the account up first (channel.partner.retailer_account_info with this external_user_id and no account_id): '
-                'if it is listed, the create was applied and running the task again changes only what still differs; if it is '
-                'not, wait before running the task again, as MailUp may still be activating it and a rerun would then make a '
-                'second account')
-    return DEFAULT_FINISH
+# How to finish a task that failed without making a second account: until MailUp ends the activation, the account is
+# not listed.
+finish_advice = advice_after_a_create('account', 'channel.partner.retailer_account_info with this external_user_id and no account_id',
+                                      'MailUp may still be activating it and a rerun would then make a second account')
 
 
 def create(module, api, external_user_id):

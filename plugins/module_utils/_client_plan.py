@@ -13,7 +13,7 @@ field the task leaves out is never changed.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._outcome import DEFAULT_FINISH, UNKNOWN, ChangeSet, Item, Write
+from ansible_collections.channel.partner.plugins.module_utils._outcome import ChangeSet, Item, Write, advice_after_a_create
 from ansible_collections.channel.partner.plugins.module_utils._partner_model import CLIENT_FIELDS, CLIENT_KEY, is_anonymised
 
 # (to do, done) of each write, with the client's name in the task (its id, or its external_userid when it has no id yet).
@@ -107,11 +107,6 @@ def predicted(client, changes):
     return shown
 
 
-def finish_advice(changes):
-    """How to finish a client task that failed. A create whose outcome is unknown is the one write a plain rerun could repeat:
-    if the lost request has not arrived yet, the rerun finds no client and creates a second one."""
-    if any(write.name == 'create' and write.outcome == UNKNOWN for write in changes.writes()):
-        return ('look the client up first (channel.partner.client_info with its external_userid): if it is listed, the create was '
-                'applied and running the task again changes only what still differs; if it is not, wait before running the task '
-                'again, as the lost create may still arrive and a rerun would then make a second client')
-    return DEFAULT_FINISH
+# How to finish a client task that failed without making a second client.
+finish_advice = advice_after_a_create('client', 'channel.partner.client_info with its external_userid',
+                                      'the lost create may still arrive and a rerun would then make a second client')

@@ -42,6 +42,18 @@ UNCHANGED, PLANNED, DONE, FAILED, UNKNOWN, NOT_ATTEMPTED = 'unchanged', 'planned
 DEFAULT_FINISH = 'running the task again is safe: it reads the state again and writes only what still differs'
 
 
+def advice_after_a_create(resource, lookup, why):
+    """The ``finish`` of a task that may create ``resource``: a create whose outcome is unknown is the one write a plain
+    rerun could repeat, because until the lost request lands the rerun finds nothing and creates a second one. Then the
+    advice is to look it up with ``lookup`` first; ``why`` says what waiting guards against."""
+    def finish(changes):
+        if any(write.name == 'create' and write.outcome == UNKNOWN for write in changes.writes()):
+            return ('look the %s up first (%s): if it is listed, the create was applied and running the task again changes only '
+                    'what still differs; if it is not, wait before running the task again, as %s' % (resource, lookup, why))
+        return DEFAULT_FINISH
+    return finish
+
+
 class Refusal(Exception):
     """The task is refused before any write; ``extra`` are further result keys (the allowed values, ...)."""
 

@@ -12,7 +12,7 @@ API, so a task that wants it active is refused before its first write, naming it
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.channel.partner.plugins.module_utils._outcome import DEFAULT_FINISH, UNKNOWN, ChangeSet, Item, Write
+from ansible_collections.channel.partner.plugins.module_utils._outcome import ChangeSet, Item, Write, advice_after_a_create
 from ansible_collections.channel.partner.plugins.module_utils._partner_model import service_state, suspended_by_system
 
 # (to do, done) of each write, with the service's name in the task.
@@ -65,12 +65,6 @@ def system_refusals(changes):
             for change in changes.items if change.by_system and change.wanted['state'] == 'active']
 
 
-def finish_advice(changes):
-    """How to finish a live_service task that failed. A create whose outcome is unknown is the one write a plain rerun could
-    repeat, and charge again: if the lost request has not arrived yet, the rerun finds no service and creates a second one."""
-    if any(write.name == 'create' and write.outcome == UNKNOWN for write in changes.writes()):
-        return ('look the service up first (channel.partner.live_service_info with the client_id and product): if it is listed, '
-                'the create was applied and running the task again changes only what still differs; if it is not, wait before '
-                'running the task again, as the lost create may still arrive and a rerun would then make (and charge) a second '
-                'service')
-    return DEFAULT_FINISH
+# How to finish a live_service task that failed without making, and charging, a second service.
+finish_advice = advice_after_a_create('service', 'channel.partner.live_service_info with the client_id and product',
+                                      'the lost create may still arrive and a rerun would then make (and charge) a second service')
