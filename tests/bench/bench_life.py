@@ -35,5 +35,6 @@ def print_life(rows):
     for row in rows:
         counts = row['requests']
         calls = ', '.join('%s %d' % (method, counts[method]) for method in ('GET', 'POST', 'PUT', 'PATCH', 'DELETE') if counts[method])
-        print('%-10s %-8s %-36s %6d %8.1f' % (row['phase'], row['pass'], calls + (', token %d' % counts['token'] if counts['token'] else ''),
-                                            row['writes'], row['seconds']))
+        if counts['token']:
+            calls += ', token %d' % counts['token']
+        print('%-10s %-8s %-36s %6d %8.1f' % (row['phase'], row['pass'], calls, row['writes'], row['seconds']))

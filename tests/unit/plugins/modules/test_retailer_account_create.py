@@ -199,9 +199,9 @@ PROFILE_PACKS = {1046: {534: (0, 2), 535: (0, 1), 537: (0, 1)}, 1047: {534: (0, 
 @given(profile_id=st.sampled_from(sorted(PROFILE_PACKS)), by_name=st.booleans(), enabled=st.sampled_from([None, True, False]),
        totals=st.dictionaries(st.sampled_from([534, 535, 536, 537, 538]), st.integers(min_value=0, max_value=6), max_size=3),
        switches=st.fixed_dictionaries({}, optional={'activation_delay': st.sampled_from([0.0, 0.15]),
-                                                     'activation_progress_status': st.sampled_from([201, 202]),
-                                                     'create_account_answer': st.sampled_from(['object', 'number']),
-                                                     'external_user_id_strict': st.booleans()}))
+                                                    'activation_progress_status': st.sampled_from([201, 202]),
+                                                    'create_account_answer': st.sampled_from(['object', 'number']),
+                                                    'external_user_id_strict': st.booleans()}))
 def test_property_a_create_is_predicted_by_check_mode_and_converges(emulator, profile_id, by_name, enabled, totals, switches):
     emulator.reset()
     emulator.configure(**switches)
