@@ -141,3 +141,15 @@ def test_onboarding_without_a_mailup_account_leaves_mailup_alone(emulator, tmp_p
     client = [entry for entry in emulator.snapshot()['clients'] if entry['external_userid'] == 'cust-7001'][0]
     assert summary['client_id'] == client['id'] and len(summary['live_service_ids']) == 1 and summary['account_id'] is None
     assert [entry for entry in emulator.requests() if entry['api'] == 'retailer'] == []
+
+
+def test_an_id_that_several_clients_carry_is_refused_before_any_write(emulator, tmp_path):
+    with emulator.edit_state() as state:
+        for client in state['clients'][:2]:
+            client['external_userid'] = 'cust-twice'
+        ids = [client['id'] for client in state['clients'][:2]]
+    playbook = role_playbook(tmp_path, 'customer_offboard', {'customer_offboard_external_id': 'cust-twice', 'customer_offboard_state': 'absent'})
+    result = run(emulator, tmp_path / 'run', playbook)
+    assert result.rc != 0
+    assert '2 My-Engine clients have external_userid cust-twice (ids %s, %s)' % tuple(ids) in failure_messages(result)
+    assert emulator.writes() == []
