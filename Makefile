@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # Two cores: two pytest workers halve the playbook-heavy layers.
 PYTEST_WORKERS ?= 2
 
-.PHONY: all venv tree demo test sanity lint units integration pytest bench contract clean
+.PHONY: all venv tree demo test sanity lint units integration pytest targets ansible-test-units bench contract clean
 
 all: test
 
@@ -49,7 +49,17 @@ integration: venv
 pytest: venv
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit tests/integration $(PYTEST_ARGS)
 
-test: sanity lint pytest
+# ansible-test's own runners: the integration targets (tests/integration/targets, each starting the emulator), and the
+# unit tests as `ansible-test units` runs them (the same tests pytest runs above, in about twice the time).
+targets: tree
+	$(BIN)/python tests/tools/seed_ansible_test_pip.py
+	cd $(TREE) && $(BIN)/ansible-test integration --venv --python 3.11 --color no
+
+ansible-test-units: tree
+	$(BIN)/python tests/tools/seed_ansible_test_pip.py
+	cd $(TREE) && $(BIN)/ansible-test units --venv --python 3.11 --color no
+
+test: sanity lint targets pytest
 
 demo: venv
 	$(BIN)/python tests/tools/with_emulator.py --demo

@@ -98,7 +98,8 @@ class ModuleProcess:
         path = os.path.join(str(work_dir), 'args-%s-%d.json' % (module, id(self)))
         with open(path, 'w', encoding='utf-8') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': arguments}, handle)
-        environment = dict(os.environ, PYTHONPATH=str(COLLECTIONS_ROOT))
+        # Kept in front of what is there: under ansible-test's runner, ansible itself comes from PYTHONPATH.
+        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(COLLECTIONS_ROOT)] + [os.environ['PYTHONPATH']] * ('PYTHONPATH' in os.environ)))
         self.module = module
         self.process = subprocess.Popen([sys.executable, '-m', MODULE_PACKAGE + module, path], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, env=environment, text=True)

@@ -62,6 +62,11 @@ def ansible_environment(work_dir, extra=None):
     return environment
 
 
+# ansible-playbook with this interpreter. Not ``python -m ansible``: under ansible-test's own runner, ``ansible`` is its
+# copy of the package, which has no ``__main__``; the CLI's entry point is there either way.
+PLAYBOOK_COMMAND = [sys.executable, '-c', 'import sys; sys.argv[0] = "ansible-playbook"; from ansible.cli.playbook import main; main()']
+
+
 def run_playbook(work_dir, tasks=None, playbook=None, check=False, diff=False, extra_vars=None,
                  environment=None, play_vars=None, module_defaults=None, extra_args=()):
     """Write a one-play playbook of ``tasks`` (or use ``playbook``, a path) and run it on localhost."""
@@ -78,7 +83,7 @@ def run_playbook(work_dir, tasks=None, playbook=None, check=False, diff=False, e
     results_path = work_dir / 'results.jsonl'
     if results_path.exists():
         results_path.unlink()
-    command = [sys.executable, '-m', 'ansible', 'playbook', '-i', 'localhost,', '-c', 'local', str(playbook)]
+    command = PLAYBOOK_COMMAND + ['-i', 'localhost,', '-c', 'local', str(playbook)]
     if check:
         command.append('--check')
     if diff:

@@ -85,7 +85,10 @@ def test_input_file_is_not_output(tmp_path):
 def test_a_leaking_run_fails_and_names_each_place(tmp_path):
     (tmp_path / 'test_leaks.py').write_text(LEAKING_TESTS)
     (tmp_path / 'pytest.ini').write_text('[pytest]\n')
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join((str(TESTS), str(COLLECTIONS_ROOT))))
+    # A plain pytest: what is on PYTHONPATH stays (under ansible-test's runner, ansible comes from there), but none of the
+    # runner's own plugins, which refuse a test file outside the collection.
+    environment = dict((name, value) for name, value in os.environ.items() if not name.startswith('PYTEST_'))
+    environment['PYTHONPATH'] = os.pathsep.join([str(TESTS), str(COLLECTIONS_ROOT)] + [os.environ['PYTHONPATH']] * ('PYTHONPATH' in os.environ))
     # Outside this test's own temporary directory, which this run's scan would search.
     basetemp = tempfile.mkdtemp(prefix='secret-scan-proof-')
     try:
