@@ -99,7 +99,7 @@ class ModuleProcess:
         with open(path, 'w', encoding='utf-8') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': arguments}, handle)
         # Kept in front of what is there: under ansible-test's runner, ansible itself comes from PYTHONPATH.
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(COLLECTIONS_ROOT)] + [os.environ['PYTHONPATH']] * ('PYTHONPATH' in os.environ)))
+        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(COLLECTIONS_ROOT)] + [path for path in [os.environ.get('PYTHONPATH')] if path]))
         self.module = module
         self.process = subprocess.Popen([sys.executable, '-m', MODULE_PACKAGE + module, path], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, env=environment, text=True)

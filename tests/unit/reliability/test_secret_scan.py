@@ -88,7 +88,7 @@ def test_a_leaking_run_fails_and_names_each_place(tmp_path):
     # A plain pytest: what is on PYTHONPATH stays (under ansible-test's runner, ansible comes from there), but none of the
     # runner's own plugins, which refuse a test file outside the collection.
     environment = dict((name, value) for name, value in os.environ.items() if not name.startswith('PYTEST_'))
-    environment['PYTHONPATH'] = os.pathsep.join([str(TESTS), str(COLLECTIONS_ROOT)] + [os.environ['PYTHONPATH']] * ('PYTHONPATH' in os.environ))
+    environment['PYTHONPATH'] = os.pathsep.join([str(TESTS), str(COLLECTIONS_ROOT)] + [path for path in [os.environ.get('PYTHONPATH')] if path])
     # Outside this test's own temporary directory, which this run's scan would search.
     basetemp = tempfile.mkdtemp(prefix='secret-scan-proof-')
     try:
