@@ -17,8 +17,8 @@ __metaclass__ = type
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, advice_after_a_create, only_one, only_one_read_back, read
-from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, refuse_limits
-from ansible_collections.channel.partner.plugins.module_utils._retailer_model import NEW_ACCOUNT_FIELDS, pack_summary, summary_of
+from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, changed_totals, refuse_limits
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import NEW_ACCOUNT_FIELDS, summary_of
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
 
 MAX_POLL_INTERVAL = 30
@@ -103,12 +103,10 @@ def create(module, api, external_user_id):
 
     changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=finish_advice)
     packs = plan.pack_items(changes)
-    totals = [(change.pack_id, change.quantity_after) for change in packs if change.must_change]
     base = status if module.check_mode else (seen['account'] or status)
-    keys = dict(account=base.predicted(state=state, totals=totals, answer=seen['answer']).as_result(), account_id=seen['account_id'],
+    keys = dict(account=base.predicted(state=state, totals=changed_totals(packs), answer=seen['answer']).as_result(), account_id=seen['account_id'],
                 activation_id=seen['activation_id'], profile_change='none', pack_losses=[])
     if packs:
-        keys['packs'] = [pack_summary(change.pack_id, change.pack, quantity_before=change.quantity_before,
-                                      quantity_after=change.quantity_after) for change in packs]
+        keys['packs'] = [change.summary() for change in packs]
         keys['plan'] = changes.items[0].plan()
     return changes.result(diff=module._diff, **keys)

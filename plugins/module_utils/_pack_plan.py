@@ -58,6 +58,10 @@ class PackChange(Item):
         """What the write sends as Quantity: the total, or the increment."""
         return self.quantity_after if self.increment is None else self.increment
 
+    def summary(self):
+        """The pack as the modules return it in a list: MailUp's fields, with its total before and after the run."""
+        return pack_summary(self.pack_id, self.pack, quantity_before=self.quantity_before, quantity_after=self.quantity_after)
+
     @property
     def within_limits(self):
         return not self.must_change or self.pack.minimum <= self.quantity_after <= self.pack.maximum
@@ -158,10 +162,15 @@ def finish_advice(changes):
             'already has it, and running it again later also corrects a lost request that is applied late' % (rerun, totals))
 
 
+def changed_totals(packs):
+    """(pack id, wanted total) of each of ``packs`` that changes: what a prediction of the account status applies."""
+    return [(change.pack_id, change.quantity_after) for change in packs if change.must_change]
+
+
 def predicted(changes, status):
     """The account status with every wanted total: the check-mode prediction, and the status after a real run, whose every
     change MailUp accepted (it answers Code 0 only once a change is applied), so a change costs no extra read."""
-    return status.predicted(totals=[(change.pack_id, change.quantity_after) for change in changes.changes])
+    return status.predicted(totals=changed_totals(changes.items))
 
 
 def result(changes, account, diff):
@@ -172,6 +181,5 @@ def result(changes, account, diff):
         keys.update(pack=pack_summary(change.pack_id, change.pack, quantity=change.quantity_after),
                     quantity_before=change.quantity_before, quantity_after=change.quantity_after)
     else:
-        keys['packs'] = [pack_summary(change.pack_id, change.pack, quantity_before=change.quantity_before,
-                                      quantity_after=change.quantity_after) for change in changes.items]
+        keys['packs'] = [change.summary() for change in changes.items]
     return changes.result(diff=diff, **keys)

@@ -387,10 +387,10 @@ from ansible_collections.channel.partner.plugins.module_utils import _account_pl
 from ansible_collections.channel.partner.plugins.module_utils._account_create import MAX_POLL_INTERVAL, create, find_account
 from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, new_account_key, pack_items, pack_losses
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
-from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, needs_profile_packs, refuse_limits
+from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, changed_totals, needs_profile_packs, refuse_limits
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
-from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, pack_summary, summary_of
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, summary_of
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_module_spec, account_problems
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
 
@@ -507,7 +507,6 @@ def result(module, changes, status, on_target, after, seen, losses):
     """The module result: the account as it is after the run (read back after a profile change, otherwise the status read
     before with what the later writes are known to have done), the packs, what the profile change cost, plans and diff."""
     packs = pack_items(changes)
-    totals = [(change.pack_id, change.quantity_after) for change in packs if change.must_change]
     if after['state'] == 'absent' or status is None:
         account = {}
     else:
@@ -516,12 +515,11 @@ def result(module, changes, status, on_target, after, seen, losses):
         profile_id = None if seen['account'] is not None else after['profile_id']
         if seen['profile_change'] == 'started':
             profile_id = None
-        account = base.predicted(state=after['state'], profile_id=profile_id, totals=totals, answer=seen['answer']).as_result()
+        account = base.predicted(state=after['state'], profile_id=profile_id, totals=changed_totals(packs), answer=seen['answer']).as_result()
     keys = dict(account=account, account_id=seen['account_id'], profile_change=seen['profile_change'],
                 pack_losses=losses)
     if packs:
-        keys['packs'] = [pack_summary(change.pack_id, change.pack, quantity_before=change.quantity_before,
-                                      quantity_after=change.quantity_after) for change in packs]
+        keys['packs'] = [change.summary() for change in packs]
     if not changes.single:
         # The account's own entry, as without packs; the plan callback reads plans, so nothing counts twice.
         keys['plan'] = changes.items[0].plan()
