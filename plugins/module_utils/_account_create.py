@@ -17,8 +17,8 @@ __metaclass__ = type
 from ansible_collections.channel.partner.plugins.module_utils import _account_plan as plan
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, advice_after_a_create, only_one, only_one_read_back, read
-from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, changed_totals, refuse_limits
-from ansible_collections.channel.partner.plugins.module_utils._retailer_model import NEW_ACCOUNT_FIELDS, summary_of
+from ansible_collections.channel.partner.plugins.module_utils._pack_plan import changed_totals, refuse_limits
+from ansible_collections.channel.partner.plugins.module_utils._retailer_model import NEW_ACCOUNT_FIELDS
 from ansible_collections.channel.partner.plugins.module_utils._retailer_resolve import ResolveError, resolve_profile
 
 MAX_POLL_INTERVAL = 30
@@ -95,11 +95,8 @@ def create(module, api, external_user_id):
             account = only_one_read_back([{'id': account_id} for account_id in found], several_accounts(found, external_user_id))
             seen['account_id'] = None if account is None else account['id']
         seen['account'] = None if seen['account_id'] is None else api.account_status(seen['account_id'], external_user_id)
-        if seen['account'] is None:
-            return None
-        if isinstance(item, PackChange):
-            return {'quantity': seen['account'].quantity(item.pack_id)}
-        return summary_of(seen['account'])
+        # An account not (yet) made is no resource to show fields of.
+        return None if seen['account'] is None else plan.read_back_of(item, seen['account'])
 
     changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=finish_advice)
     packs = plan.pack_items(changes)

@@ -22,6 +22,7 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_model im
     EXTERNAL_USER_ID_HEADER,
     STATE_DESCRIPTIONS,
     AccountStatus,
+    summary_of,
 )
 
 # (to do, done) of each write, with the account id and the wanted profile id.
@@ -175,6 +176,14 @@ def onboarding_changes(account_id, before, after, status, target_packs, wanted_p
     order += [write for write in account.writes if write.name in ('disable', 'delete')]
     items = [account] + losses + packs
     return ChangeSet(items, single=len(items) == 1, order=order), on_target
+
+
+def read_back_of(item, status):
+    """What an account status read back shows of ``item``: a pack's total, or the account's state and profile (``status``
+    None: the account does not exist)."""
+    if isinstance(item, PackChange):
+        return None if status is None else {'quantity': status.quantity(item.pack_id)}
+    return summary_of(status)
 
 
 def pack_items(changes):

@@ -387,7 +387,7 @@ from ansible_collections.channel.partner.plugins.module_utils import _account_pl
 from ansible_collections.channel.partner.plugins.module_utils._account_create import MAX_POLL_INTERVAL, create, find_account
 from ansible_collections.channel.partner.plugins.module_utils._account_plan import describe_losses, loss_summary, new_account_key, pack_items, pack_losses
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module
-from ansible_collections.channel.partner.plugins.module_utils._pack_plan import PackChange, changed_totals, needs_profile_packs, refuse_limits
+from ansible_collections.channel.partner.plugins.module_utils._pack_plan import changed_totals, needs_profile_packs, refuse_limits
 from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read, run
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import ABSENT, summary_of
@@ -478,9 +478,7 @@ def converge(module, api):
 
     def observe(item):
         seen['account'] = api.account_status(account_id, external_user_id)
-        if isinstance(item, PackChange):
-            return None if seen['account'] is None else {'quantity': seen['account'].quantity(item.pack_id)}
-        return summary_of(seen['account'])
+        return plan.read_back_of(item, seen['account'])
 
     changes.apply(send, module.check_mode, observe=observe, warn=module.warn)
     return result(module, changes, status, on_target, after, seen, losses)
