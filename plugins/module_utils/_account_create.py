@@ -28,23 +28,22 @@ def several_accounts(found, external_user_id):
     return '%d accounts have ExternalUserId %s (ids %%(ids)s)' % (len(found), external_user_id)
 
 
-def find_account(api, params, external_user_id):
-    """The id of the account the task manages: ``account_id`` as given, or the one account of ``external_user_id``
-    (None: it has none). Refused when MailUp has no list to find it in, unless the task may create without one."""
-    if params['account_id'] is not None:
-        return params['account_id']
+def find_account(api, account_id, external_user_id, creating=False, create_without_lookup=False):
+    """The id of the account a task is about: ``account_id`` as given, or the one account of ``external_user_id`` (None:
+    it has none). Refused when MailUp has no list to find it in, unless a task that is ``creating`` may create without one."""
+    if account_id is not None:
+        return account_id
     found = read('finding the account of ExternalUserId %s' % external_user_id, api.find_accounts, external_user_id)
     if found is None:
-        creating = params['state'] == 'present'
-        if creating and params['create_without_lookup']:
+        if creating and create_without_lookup:
             return None
         raise Refusal('MailUp keeps no list of accounts to find the one of ExternalUserId %s in (GET Account answered %s), so '
                       'give its account_id%s. Nothing was changed.' % (
                           external_user_id, api.observed.get('account_lookup_status'),
                           '; to create it, set create_without_lookup: true for that one run and keep the account_id it returns'
                           if creating else ''))
-    account = only_one([{'id': account_id} for account_id in found], several_accounts(found, external_user_id),
-                       'give the account_id of the one this task manages')
+    account = only_one([{'id': found_id} for found_id in found], several_accounts(found, external_user_id),
+                       'give the account_id of the one this task is about')
     return None if account is None else account['id']
 
 

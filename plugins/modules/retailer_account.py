@@ -434,7 +434,8 @@ def wanted_state(api, account_id, before, params):
 def converge(module, api):
     params = module.params
     external_user_id = params['external_user_id'].strip()
-    account_id = find_account(api, params, external_user_id)
+    account_id = find_account(api, params['account_id'], external_user_id, creating=params['state'] == 'present',
+                              create_without_lookup=params['create_without_lookup'])
     status = None if account_id is None else read('reading the account', api.account_status, account_id, external_user_id)
     if status is None and params['state'] == 'present' and params['account_id'] is None:
         return create(module, api, external_user_id)

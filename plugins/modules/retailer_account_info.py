@@ -103,8 +103,8 @@ account:
 
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import ansible_module, fail_on_problems
-from ansible_collections.channel.partner.plugins.module_utils._account_create import several_accounts
-from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, only_one, read
+from ansible_collections.channel.partner.plugins.module_utils._account_create import find_account
+from ansible_collections.channel.partner.plugins.module_utils._outcome import Refusal, read
 from ansible_collections.channel.partner.plugins.module_utils._retailer_api import RetailerApi
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import summary_of
 from ansible_collections.channel.partner.plugins.module_utils._retailer_options import account_argument_spec, option_problems
@@ -112,17 +112,8 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_options 
 
 def read_account(api, account_id, external_user_id):
     """(account id, status) of the account given by id or found by its ExternalUserId; (None, None) when there is none."""
-    if account_id is None:
-        found = read('finding the account of ExternalUserId %s' % external_user_id, api.find_accounts, external_user_id)
-        if found is None:
-            raise Refusal('MailUp keeps no list of accounts to find the one of ExternalUserId %s in (GET Account answered %s); '
-                          'give its account_id' % (external_user_id, api.observed.get('account_lookup_status')))
-        account = only_one([{'id': found_id} for found_id in found], several_accounts(found, external_user_id),
-                           'give the account_id of the one to read')
-        if account is None:
-            return None, None
-        account_id = account['id']
-    status = read('reading the account %s' % account_id, api.account_status, account_id, external_user_id)
+    account_id = find_account(api, account_id, external_user_id)
+    status = None if account_id is None else read('reading the account %s' % account_id, api.account_status, account_id, external_user_id)
     return (account_id, status) if status is not None else (None, None)
 
 
