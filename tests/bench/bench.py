@@ -31,7 +31,7 @@ sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
 from bench_fixture import (  # noqa: E402 pylint: disable=wrong-import-position
     BENCH_ACCOUNT_ID, BENCH_EXTERNAL_USER_ID, BENCH_TARGET, bench_pack_ids, bench_service_ids, write_fixture)
-from bench_run import PlaybookRunner, TESTS, count_requests, environment_summary  # noqa: E402 pylint: disable=wrong-import-position
+from bench_run import PlaybookRunner, TESTS, count_requests, environment_summary, format_counts  # noqa: E402 pylint: disable=wrong-import-position
 from bench_scenarios import SCENARIOS, group_of, uri_tasks  # noqa: E402 pylint: disable=wrong-import-position
 import bench_life  # noqa: E402 pylint: disable=wrong-import-position
 import bench_startup  # noqa: E402 pylint: disable=wrong-import-position
@@ -238,11 +238,6 @@ def pack_run(runner, emulator, pack_count, rate_limit):
 
 
 # Output
-
-def format_counts(counts):
-    parts = ['%s %d' % (method, counts[method]) for method in ('GET', 'POST', 'PUT', 'PATCH', 'DELETE') if counts[method]]
-    return ', '.join(parts) or '-'
-
 
 def print_report(report):
     settings = report['settings']

@@ -4,7 +4,7 @@ preview, the real run and the rerun, from the emulator's log, and the time of ea
 The rerun of a phase is its no-op: it must send only the reads that tell the state, and no write.
 """
 
-from bench_run import TESTS, count_requests
+from bench_run import TESTS, count_requests, format_counts
 
 LIFE_PLAYBOOK = TESTS.parent / 'playbooks' / 'customer_life.yml'
 PHASES = ('onboard', 'month_end', 'suspend', 'resume', 'offboard')
@@ -34,7 +34,7 @@ def print_life(rows):
     print('%-10s %-8s %-36s %6s %8s' % ('phase', 'pass', 'API calls', 'writes', 'seconds'))
     for row in rows:
         counts = row['requests']
-        calls = ', '.join('%s %d' % (method, counts[method]) for method in ('GET', 'POST', 'PUT', 'PATCH', 'DELETE') if counts[method])
+        calls = format_counts(counts)
         if counts['token']:
             calls += ', token %d' % counts['token']
         print('%-10s %-8s %-36s %6d %8.1f' % (row['phase'], row['pass'], calls, row['writes'], row['seconds']))

@@ -114,5 +114,11 @@ def count_requests(log):
     return counts
 
 
+def format_counts(counts):
+    """``GET 2, POST 1`` of a count_requests result (the token apart); ``-`` for none."""
+    parts = ['%s %d' % (method, counts[method]) for method in ('GET', 'POST', 'PUT', 'PATCH', 'DELETE') if counts[method]]
+    return ', '.join(parts) or '-'
+
+
 def environment_summary():
     return {'python': sys.version.split()[0], 'cpus': os.cpu_count()}
