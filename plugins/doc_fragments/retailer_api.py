@@ -47,16 +47,30 @@ options:
     required: true
   rate_limit:
     description:
-      - The most requests per second the module sends to the RetailerService resources, counted over any window of one
-        second and over all of them together, so that it stays within the vendor's limit of 5 calls per second per token
-        and resource however the vendor counts. Token requests, which the vendor does not limit, are not counted.
+      - The most requests per second the module sends to one RetailerService resource (see O(rate_limit_scope)), counted
+        over any window of one second and over every request of the task to it, those in flight together included, so
+        that it stays within the vendor's limit of 5 calls per second per token and resource. Token requests, which the
+        vendor does not limit, are not counted.
       - The module waits only when a request would exceed the limit, so a task of a few requests is never slowed down;
         a long list of pack changes runs at about this rate.
       - A value above 1 is rounded down to whole requests per second; below 1, requests are sent 1/O(rate_limit) seconds apart.
       - V(0) turns the pacing off; MailUp then answers the excess with HTTP 429, which the module retries after the
         C(Retry-After) the vendor sends. At most 1000.
-    type: float
-    default: 5
+  rate_limit_scope:
+    description:
+      - What one window of O(rate_limit) covers. MailUp documents its limit as "5 calls per second per resource" without
+        defining a resource.
+      - V(resource) reads a resource as one request path without its query, such as C(Account/23056/Pack/12), each with
+        its own window; the calls to different paths (the packs of several accounts in one bulk task) are not slowed down
+        by each other.
+      - V(token) is the stricter reading, in which every call made with the task's access token shares one window, so
+        the whole task sends at most O(rate_limit) calls a second. Set it when MailUp answers HTTP 429 although the
+        module paces itself.
+      - Either way a 429 is MailUp's refusal before it did anything, which the module waits for and sends again; it
+        never applies a write twice.
+    type: str
+    choices: [resource, token]
+    default: resource
 '''
 
     # The two options that name a customer account, as in retailer_account_argument_spec().

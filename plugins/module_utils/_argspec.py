@@ -62,6 +62,8 @@ def retailer_argument_spec():
         password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['MAILUP_PASSWORD'])),
         # Requests per second the client allows itself (0: no pacing); MailUp's own limit is 5.
         rate_limit=dict(type='float', default=5),
+        # What one window of that limit covers: each resource (request path), or every call of the token.
+        rate_limit_scope=dict(type='str', default='resource', choices=['resource', 'token']),
     )
     spec.update(_transport_options())
     return spec

@@ -15,8 +15,10 @@ __metaclass__ = type
 import email.utils
 import http.client
 import ipaddress
+import contextlib
 import random
 import re
+import threading
 import time
 import traceback
 
@@ -41,7 +43,7 @@ from ansible_collections.channel.partner.plugins.module_utils._exchange import (
     ExchangeProblem,
     exchange,
 )
-from ansible_collections.channel.partner.plugins.module_utils._pacing import Pacer
+from ansible_collections.channel.partner.plugins.module_utils._pacing import Pacer, Pacing
 from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError
 
 try:
@@ -106,6 +108,11 @@ class HttpClient:
 
     One instance per module run, so that connections are reused and every call
     of the run shares one retry budget for sleeping.
+
+    Safe to use from several threads (the workers of a bulk task): each request borrows a Session that no other
+    request uses meanwhile (requests does not promise that one Session may be shared), and the request count, the
+    retry budget and the pacing are kept under locks. The task's ``deadline`` is shared by every thread; ``until``
+    narrows it for the calling thread only.
     """
 
     MAX_ATTEMPTS = 4
@@ -117,7 +124,8 @@ class HttpClient:
     def __init__(self, base_url, timeout=30, validate_certs=True, ca_path=None, allow_plain_http=False,
                  auth=None, headers=None, error_parser=None, max_attempts=None, backoff_base=None,
                  backoff_max=None, retry_after_cap=None, total_sleep_budget=None, sleep=None,
-                 jitter=None, secrets=None, session=None, max_requests_per_second=None, clock=None, max_answer_bytes=None):
+                 jitter=None, secrets=None, session=None, max_requests_per_second=None, clock=None, max_answer_bytes=None,
+                 rate_limit_scope='resource'):
         self.base_url = check_base_url(base_url, allow_plain_http)
         self.timeout = float(timeout) if timeout is not None else None
         self.verify = (ca_path or True) if validate_certs else False
@@ -133,17 +141,23 @@ class HttpClient:
         self.request_count = 0
         self.slept = 0.0
         self.clock = clock or time.monotonic
-        self.pacer = Pacer(max_requests_per_second, sleep=self.sleep, clock=self.clock)
+        # One window per resource (or per token), each safe to share between threads.
+        self.pacer = Pacing(max_requests_per_second, rate_limit_scope, sleep=self.sleep, clock=self.clock)
         self.max_answer_bytes = int(max_answer_bytes or MAX_ANSWER_BYTES)
-        # The task's own deadline (monotonic seconds; None: none), set around a wait such as a profile change's polling:
-        # every request, retry and wait of it ends by then.
+        # The task's own deadline (monotonic seconds; None: none), seen by every thread: every request, retry and wait ends
+        # by then. ``until`` narrows it for one thread, around a wait such as a profile change's polling.
         self.deadline = None
+        self._narrowed = threading.local()
         self.retry_after_seen = []
+        self._lock = threading.Lock()
+        # A Session given by the caller is its own to make safe, and is shared; otherwise each thread in flight gets its own.
+        self._shared_session = session is not None
         if session is None:
             if not HAS_REQUESTS:
                 raise ApiError(message=missing_requests_message())
             session = requests.Session()
         self.session = session
+        self._idle_sessions = [session]
         self.session.headers['User-Agent'] = USER_AGENT
         self.session.headers.setdefault('Accept', 'application/json')
         if headers:
@@ -157,7 +171,62 @@ class HttpClient:
 
     def add_secret(self, value):
         if value:
-            self.secrets.add(str(value))
+            with self._lock:
+                # A copy, not a change in place: another thread may be masking with the set right now.
+                self.secrets = self.secrets | {str(value)}
+
+    @contextlib.contextmanager
+    def until(self, deadline):
+        """Within the block, this thread's requests, retries and waits end by ``deadline`` too (the task's stays)."""
+        outer = getattr(self._narrowed, 'deadline', None)
+        self._narrowed.deadline = deadline if outer is None else min(deadline, outer)
+        try:
+            yield
+        finally:
+            self._narrowed.deadline = outer
+
+    def current_deadline(self):
+        """The deadline of the calling thread: the task's, or the one ``until`` set when it is sooner (None: none)."""
+        found = [deadline for deadline in (self.deadline, getattr(self._narrowed, 'deadline', None)) if deadline is not None]
+        return min(found) if found else None
+
+    @contextlib.contextmanager
+    def _borrowed_session(self):
+        # The first Session is the one built with the client; more are made only while several requests are in flight.
+        with self._lock:
+            session = self._idle_sessions.pop() if self._idle_sessions else None
+        if session is None:
+            session = self.session if self._shared_session else self._new_session()
+        reusable = True
+        try:
+            yield session
+        except ExchangeProblem as problem:
+            # An exchange given up at its deadline goes on in its own thread, in this Session: no other request may use it.
+            reusable = self._shared_session or problem.kind != 'deadline'
+            raise
+        finally:
+            with self._lock:
+                if reusable and session not in self._idle_sessions:
+                    self._idle_sessions.append(session)
+
+    def _new_session(self):
+        session = requests.Session()
+        session.headers.clear()
+        session.headers.update(self.session.headers)
+        session.auth = self.session.auth
+        return session
+
+    def _count_request(self):
+        with self._lock:
+            self.request_count += 1
+
+    def _take_from_budget(self, wait, deadline):
+        """Whether ``wait`` more seconds of sleep fit in the run's retry budget and before ``deadline``; takes them if so."""
+        with self._lock:
+            if self.slept + wait > self.total_sleep_budget or (deadline is not None and self.clock() + wait >= deadline):
+                return False
+            self.slept += wait
+            return True
 
     def url_for(self, path):
         if path.startswith(('http://', 'https://')):
@@ -183,22 +252,23 @@ class HttpClient:
         marks a write that is harmless to repeat (asking for a token). ``paced=False`` leaves the request
         out of the pacing (a call the vendor does not count).
         """
-        pacer = self.pacer if paced else Pacer()
         method = method.upper()
         url = self.url_for(path)
+        pacer = self.pacer.for_path(urlsplit(url).path) if paced else Pacer()
         display_url = self.display_url(url, params)
         if repeatable is None:
             repeatable = method in READ_METHODS
         attempt = 0
         while True:
             attempt += 1
-            self.request_count += 1
+            self._count_request()
             wait = None
             pacer.wait()
-            seconds = self._seconds_left(method, display_url, attempt)
             try:
-                raw, text = exchange(self.session, method, url, seconds, self.max_answer_bytes, params=params, json=json, data=data,
-                                     headers=headers, auth=auth, verify=self.verify)
+                seconds = self._seconds_left(method, display_url, attempt)
+                with self._borrowed_session() as session:
+                    raw, text = exchange(session, method, url, seconds, self.max_answer_bytes, params=params, json=json, data=data,
+                                         headers=headers, auth=auth, verify=self.verify)
             except ExchangeProblem as problem:
                 # A redirect is refused before anything reached the vendor; a deadline or a huge answer leaves it unknown.
                 error = self.error(method, display_url, status=problem.status, reason=_reason_phrase(problem.status) if problem.status else None,
@@ -219,7 +289,8 @@ class HttpClient:
                     retry = True
                     if response.status == 429:
                         # Whether the vendor's rate limiter says when to come back (the contract check reports it).
-                        self.retry_after_seen.append(response.headers.get('Retry-After') is not None)
+                        with self._lock:
+                            self.retry_after_seen.append(response.headers.get('Retry-After') is not None)
                     wait = parse_retry_after(response.headers.get('Retry-After'))
                     if wait is not None:
                         wait = min(wait, self.retry_after_cap)
@@ -231,16 +302,16 @@ class HttpClient:
                 raise error
             if wait is None:
                 wait = self._backoff(attempt)
-            if self.slept + wait > self.total_sleep_budget or (self.deadline is not None and self.clock() + wait >= self.deadline):
+            if not self._take_from_budget(wait, self.current_deadline()):
                 raise error.derive(message=((error.detail + '; ') if error.detail else '') + 'retry budget exhausted')
-            self.slept += wait
             self.sleep(wait)
 
     def _seconds_left(self, method, display_url, attempt):
         """How long this attempt may take: the request's own timeout, or less when the task's deadline comes first."""
         seconds = self.timeout if self.timeout is not None else 300.0
-        if self.deadline is not None:
-            left = self.deadline - self.clock()
+        deadline = self.current_deadline()
+        if deadline is not None:
+            left = deadline - self.clock()
             if left <= 0:
                 raise self.error(method, display_url, applied=False, attempts=attempt,
                                  message='not sent: the time the task allows (the wait of this step) is up')

@@ -8,7 +8,11 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import collections
+import threading
 import time
+
+# What one window of the rate limit covers: each resource (request path) its own, or every call of the token together.
+SCOPES = ('resource', 'token')
 
 
 class Pacer:
@@ -18,6 +22,9 @@ class Pacer:
     so ``capacity`` requests later the next one leaves at least one second after the server counted the
     earliest of them, whatever the network delays and however the vendor draws its window. Nothing waits
     until the window is full, so a short run is never slowed down.
+
+    Safe to share between threads: a request holds its place in the window from ``wait`` to ``record``, so a
+    request in flight, whose stamp is not known yet, counts as one that will land in every window to come.
     """
 
     def __init__(self, max_requests_per_second=None, sleep=None, clock=None):
@@ -36,19 +43,83 @@ class Pacer:
         self.sleep = sleep or time.sleep
         self.clock = clock or time.monotonic
         self.stamps = collections.deque(maxlen=max(1, self.capacity))
+        self.in_flight = 0
         self.waited = 0.0
+        self.condition = threading.Condition()
 
     def wait(self):
-        """Sleep just long enough that the next request keeps every window within the limit."""
-        if self.rate is None or len(self.stamps) < self.capacity:
+        """Sleep just long enough that the next request keeps every window within the limit; returns the seconds slept."""
+        if self.rate is None:
             return 0.0
-        delay = self.stamps[0] + self.period - self.clock()
-        if delay <= 0:
-            return 0.0
-        self.waited += delay
-        self.sleep(delay)
-        return delay
+        slept = 0.0
+        with self.condition:
+            while True:
+                free = self.capacity - self.in_flight
+                if free <= 0:
+                    # Every place is held by a request in flight: its answer frees one.
+                    self.condition.wait()
+                    continue
+                # Of the last ``free`` answers, the oldest must be a period old: with the requests in flight, no window
+                # then holds more than ``capacity``.
+                delay = 0.0 if len(self.stamps) < free else self.stamps[-free] + self.period - self.clock()
+                if delay <= 0:
+                    self.in_flight += 1
+                    return slept
+                self.waited += delay
+                slept += delay
+                # Another thread may take a place meanwhile, so the window is looked at again after the sleep.
+                self.condition.release()
+                try:
+                    self.sleep(delay)
+                finally:
+                    self.condition.acquire()
 
     def record(self):
-        if self.rate is not None:
+        """The request that ``wait`` let through has its answer (or its failure): it stays in the window from now."""
+        if self.rate is None:
+            return
+        with self.condition:
+            self.in_flight = max(0, self.in_flight - 1)
             self.stamps.append(self.clock())
+            self.condition.notify()
+
+
+class Pacing:
+    """The pacers of one client: one per resource (the request path without its query), or one for the whole token.
+
+    MailUp documents its limit as "5 calls per second per resource"; the collection reads a resource as one path (the
+    packs of one account, ``Account/23056/Pack/12``, are another resource than ``Account/23057/Pack/12``). ``scope``
+    ``token`` is the stricter reading, in which every call made with the token shares one window.
+    """
+
+    def __init__(self, max_requests_per_second=None, scope='resource', sleep=None, clock=None):
+        if scope not in SCOPES:
+            raise ValueError('the rate limit scope must be one of %s, not %s' % (', '.join(SCOPES), scope))
+        self.scope = scope
+        self._make = lambda: Pacer(max_requests_per_second, sleep=sleep, clock=clock)
+        self._pacers = {}
+        self._lock = threading.Lock()
+        # Checks the rate at once, and answers capacity and rate for a client that has not sent anything yet.
+        self._template = self._make()
+
+    @property
+    def rate(self):
+        return self._template.rate
+
+    @property
+    def capacity(self):
+        return self._template.capacity
+
+    @property
+    def waited(self):
+        with self._lock:
+            return sum(pacer.waited for pacer in self._pacers.values())
+
+    def for_path(self, path):
+        """The pacer of the resource at ``path`` (a URL path: no scheme, host or query)."""
+        key = path if self.scope == 'resource' else None
+        with self._lock:
+            pacer = self._pacers.get(key)
+            if pacer is None:
+                pacer = self._pacers[key] = self._make()
+            return pacer

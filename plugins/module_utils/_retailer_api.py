@@ -7,6 +7,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import threading
 import time
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_CONNECTION_RULES, RETAILER_REQUIRED_TEXT, api_from_module
@@ -24,8 +25,10 @@ PACK_REFUSALS = {
     4: 'invalid_workmode',
 }
 
-# MailUp allows 5 calls a second per token and resource; the client paces itself below that by default.
+# MailUp allows 5 calls a second per token and resource; the client paces itself below that by default, each resource
+# (request path) in its own window unless the rate_limit_scope is token.
 DEFAULT_RATE_LIMIT = 5.0
+DEFAULT_RATE_LIMIT_SCOPE = 'resource'
 
 # What a poll of a profile change that has started may meet and still carry on: a lost answer or a passing refusal.
 PASSING_POLL_FAILURES = (None, 429, 500, 502, 503, 504)
@@ -79,11 +82,12 @@ class RetailerApi:
     def __init__(self, api_url, client_id, client_secret, username, password, timeout=30, validate_certs=True,
                  ca_path=None, allow_plain_http=False, client=None, page_size=None, poll_interval=None,
                  max_poll_interval=None, clock=None, rate_limit=DEFAULT_RATE_LIMIT, external_user_id_location='header',
-                 **client_options):
+                 rate_limit_scope=DEFAULT_RATE_LIMIT_SCOPE, **client_options):
         # rate_limit 0 (or None) turns the pacing off; the pacing reads the same clock as the polling.
         self.client = client or HttpClient(api_url, timeout=timeout, validate_certs=validate_certs, ca_path=ca_path,
                                            allow_plain_http=allow_plain_http, error_parser=retailer_error_parser,
-                                           max_requests_per_second=rate_limit or None, clock=clock, **client_options)
+                                           max_requests_per_second=rate_limit or None, clock=clock,
+                                           rate_limit_scope=rate_limit_scope, **client_options)
         self._credentials = {'client_id': client_id, 'client_secret': client_secret,
                              'username': username, 'password': password}
         self.client.add_secret(client_secret)
@@ -94,6 +98,8 @@ class RetailerApi:
         self.clock = clock or time.monotonic
         self._access_token = None
         self._refresh_token = None
+        # Threads of a bulk task share the token: one of them asks for it or renews it while the others wait.
+        self._token_lock = threading.RLock()
         self.token_requests = 0
         self.external_user_id_location = external_user_id_location
         # Which of the variants the spec leaves open this API has shown so far (the contract check reports them).
@@ -108,6 +114,7 @@ class RetailerApi:
         """Build from the options of retailer_argument_spec(); fails the module on a missing library or a refused URL."""
         options.setdefault('rate_limit', module.params.get('rate_limit', DEFAULT_RATE_LIMIT))
         options.setdefault('external_user_id_location', module.params.get('external_user_id_location') or 'header')
+        options.setdefault('rate_limit_scope', module.params.get('rate_limit_scope') or DEFAULT_RATE_LIMIT_SCOPE)
 
         def build(params, transport):
             transport.update(options)
@@ -159,8 +166,16 @@ class RetailerApi:
 
     def ensure_token(self):
         """Obtain the run's access token, unless it has one."""
-        if self._access_token is None:
-            self._password_grant()
+        with self._token_lock:
+            if self._access_token is None:
+                self._password_grant()
+
+    def _renew_refused(self, refused):
+        """Renew the token the vendor refused, unless another thread has already replaced it: a refresh token is
+        single-use, so two threads renewing the same one would spend a second grant for nothing."""
+        with self._token_lock:
+            if self._access_token == refused:
+                self.renew_token()
 
     @property
     def access_token(self):
@@ -176,14 +191,15 @@ class RetailerApi:
             if self.external_user_id_location in ('query', 'both'):
                 request_options['params'] = dict(request_options.get('params') or {}, **{model.EXTERNAL_USER_ID_HEADER: str(external_user_id)})
         for attempt in (1, 2):
-            headers['Authorization'] = 'Bearer %s' % self._access_token
+            token = self._access_token
+            headers['Authorization'] = 'Bearer %s' % token
             try:
                 return self.client.request(method, SERVICE_PATH + path, headers=headers, **request_options)
             except ApiError as error:
                 if not model.is_token_refusal(error.status, error.vendor_message) or attempt == 2:
                     raise
                 self.observed['token_refusal'] = error.status
-            self.renew_token()
+            self._renew_refused(token)
         raise AssertionError('unreachable')
 
     def _call_json(self, method, path, external_user_id=None, **request_options):
@@ -362,10 +378,9 @@ class RetailerApi:
         ceiling = max(interval, float(max_poll_interval if max_poll_interval is not None else self.max_poll_interval))
         reserve = min(self.client.timeout or 1.0, 1.0, float(timeout) / 10)
         last_problem, last_call = None, False
-        outer_deadline = self.client.deadline
-        try:
+        # The polls' requests end by the deadline; in this thread only, as other threads may be running other tasks' steps.
+        with self.client.until(deadline):
             while True:
-                self.client.deadline = deadline if outer_deadline is None else min(deadline, outer_deadline)
                 if not pause_first:
                     try:
                         found = poll()
@@ -387,8 +402,6 @@ class RetailerApi:
                 if pause > 0:
                     self.client.sleep(pause)
                 interval = min(ceiling, interval * self.POLL_GROWTH)
-        finally:
-            self.client.deadline = outer_deadline
 
     def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode=model.ABSOLUTE):
         """Set (absolute) or change (incremental) the quantity of a pack; returns MailUp's answer (a BusinessResult).

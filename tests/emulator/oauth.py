@@ -76,17 +76,19 @@ class OAuth:
         return None
 
     def rate_check(self, token, path):
-        # A one-second sliding window per token and resource path, as MailUp describes its limiter.
+        # A one-second sliding window per token and resource path, as MailUp describes its limiter; with the switch
+        # rate_limit_scope=token, one window per token for every path (the stricter reading of "per resource").
         store = self.store
         limit = store.config['rate_limit_per_second']
+        key = (token, path if store.config['rate_limit_scope'] == 'path' else None)
         now = time.monotonic()
-        window = [t for t in store.rate_windows.get((token, path), []) if now - t < 1.0]
+        window = [t for t in store.rate_windows.get(key, []) if now - t < 1.0]
         if len(window) >= limit:
-            store.rate_windows[(token, path)] = window
+            store.rate_windows[key] = window
             retry_after = max(1, int(1.0 - (now - window[0]) + 0.999))
             return rate_limited(limit, len(window) + 1, retry_after if store.config['retry_after'] else None)
         window.append(now)
-        store.rate_windows[(token, path)] = window
+        store.rate_windows[key] = window
         return None
 
     def expire_all(self):

@@ -42,6 +42,7 @@ SWITCHES = {
     'pack_propagation_delay': (0.0, 'number'),
     'rate_limit': (False, bool),
     'rate_limit_per_second': (5, 'number'),
+    'rate_limit_scope': ('path', ('path', 'token')),
     'retry_after': (True, bool),
     'activation_delay': (0.0, 'number'),
     'activation_progress_status': (202, (202, 201)),

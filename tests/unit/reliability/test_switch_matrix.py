@@ -39,6 +39,7 @@ SETTINGS = [
     ('invalid tokens answered 400', {'invalid_token_status': 400}, {}, {}),
     ('missing accounts answered 403', {'missing_account_status': 403}, {}, {}),
     ('rate limit on, 429 without Retry-After', {'rate_limit': True, 'retry_after': False}, {}, {}),
+    ('rate limit counted per token, not per resource', {'rate_limit': True, 'rate_limit_scope': 'token'}, {}, {'rate_limit_scope': 'token'}),
     ('short-lived tokens', {'token_lifetime': 1}, {}, {}),
     ('clients suspended through their active field', {'client_enable': 'client_patch'}, {}, {}),
     ('deleted clients answered 404', {'deleted_client_read': 'not_found'}, {}, {}),
