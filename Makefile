@@ -1,6 +1,7 @@
 # channel.partner: the commands of the README.
 #   make demo   set up, start the emulator, run playbooks/demo.yml in check mode, for real, and again
-#   make test   sanity + lint + all pytest layers (what CI runs)
+#   make test   sanity + lint + ansible-test's targets + the release checks + the installed demo + the version
+#               matrix + all pytest layers (what CI runs)
 # Everything runs from a virtualenv built here from requirements/test.txt.
 
 PYTHON ?= python3.11
@@ -14,7 +15,8 @@ PYTEST_ARGS ?=
 # Two cores: two pytest workers halve the playbook-heavy layers.
 PYTEST_WORKERS ?= 2
 
-.PHONY: all venv tree demo test sanity lint units integration pytest targets ansible-test-units bench contract clean
+.PHONY: all venv tree demo test sanity lint units integration pytest targets ansible-test-units release-check installed-demo matrix \
+	bench contract clean
 
 all: test
 
@@ -23,6 +25,13 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements/test.txt
+	touch $@
+
+# galaxy-importer and the antsibull tools pin their own dependencies, so they live in a virtualenv of their own.
+RELEASE_VENV := .venv-release
+$(RELEASE_VENV)/.installed: requirements/release.txt
+	$(PYTHON) -m venv $(RELEASE_VENV)
+	$(RELEASE_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/release.txt
 	touch $@
 
 # ansible-test wants the collection at ansible_collections/<namespace>/<name> and
@@ -59,7 +68,20 @@ ansible-test-units: tree
 	$(BIN)/python tests/tools/seed_ansible_test_pip.py
 	cd $(TREE) && $(BIN)/ansible-test units --venv --python 3.11 --color no
 
-test: sanity lint targets pytest
+# The tarball as Galaxy and Automation Hub import it (galaxy-importer), the docsite's lint (antsibull-docs), the
+# changelog's lint and a scratch release of it (antsibull-changelog). See tests/tools/release_check.py.
+release-check: tree $(RELEASE_VENV)/.installed
+	$(BIN)/python tests/tools/release_check.py --tree $(TREE) --tools $(CURDIR)/$(RELEASE_VENV)/bin --tarball-dir $(TREE_ROOT)/build
+
+# The demo from the built tarball installed into a fresh, read-only path: how a user runs the collection.
+installed-demo: tree
+	$(BIN)/python tests/tools/installed_demo.py --source $(TREE)
+
+# Sanity and the installed demo (the tour) on the oldest and the newest ansible-core claimed, each in its own virtualenv.
+matrix: tree
+	$(BIN)/python tests/tools/matrix.py --tree $(TREE)
+
+test: sanity lint targets release-check installed-demo matrix pytest
 
 demo: venv
 	$(BIN)/python tests/tools/with_emulator.py --demo
@@ -75,4 +97,4 @@ bench: venv
 	$(BIN)/python tests/bench/bench.py
 
 clean:
-	rm -rf $(VENV) $(TREE_ROOT) .pytest_cache .hypothesis tests/output
+	rm -rf $(VENV) $(RELEASE_VENV) .venv-matrix $(TREE_ROOT) $(TREE_ROOT)-matrix-* .pytest_cache .hypothesis tests/output

@@ -14,6 +14,8 @@ from emulator_fixture import stored_account
 from playbook import run_playbook
 
 PLAYBOOKS = REPO / 'playbooks'
+# The shipped playbooks carry no ids; against the emulator they take its fixture's, as `make demo` passes them.
+PLAYBOOK_VARS = REPO / 'tests' / 'emulator' / 'fixtures' / 'playbook_vars.yml'
 ROLE_NAMES = ('retailer_onboard', 'live_service_plan', 'partner_audit', 'customer_onboard', 'customer_offboard')
 SERVICE = '/API/v1.1/Rest/RetailerService.svc/'
 
@@ -30,6 +32,9 @@ AUDIT_ACCOUNTS = [{'account_id': 23053, 'external_user_id': 'cust-23053'},
 
 
 def run(emu, work_dir, playbook, **kwargs):
+    if playbook.parent == PLAYBOOKS:
+        # The test's own variables win over the fixture's, as a later -e would.
+        kwargs['extra_vars'] = dict(yaml.safe_load(PLAYBOOK_VARS.read_text(encoding='utf-8')), **(kwargs.get('extra_vars') or {}))
     return run_playbook(work_dir, playbook=playbook, environment=emu.connection_environment(), **kwargs)
 
 

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 name: plan
 type: aggregate
 short_description: Write a change plan (changes, partner credits, balance, failures) of the channel.partner tasks of a run
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Collects the C(plan) (or, for bulk forms, C(plans)) that every module of this collection returns, and at the end of the run
     prints a compact table of what changed, what it cost in partner credits, the balance before and after, and what failed.
@@ -62,7 +62,8 @@ notes:
     (for example a pack of an account whose profile an earlier task changes) can be planned differently from what the real
     run does; the report warns when the same resource is changed by more than one task.
   - The JSON output has C(format_version) 2; a change that would break a reader raises it.
-  - C(docs/plan.md) in the collection shows how to enable the callback and what the report looks like.
+  - R(The plan guide, ansible_collections.channel.partner.docsite.plan) (C(docs/docsite/rst/plan.rst) in the collection) shows how to
+    enable the callback and what the report looks like.
 seealso:
   - module: channel.partner.live_service_regrade
     description: Returns the regrade's C(plan), with its cost in credits and the balance before and after.

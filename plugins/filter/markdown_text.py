@@ -7,6 +7,38 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+DOCUMENTATION = r'''
+name: markdown_text
+version_added: 1.0.0
+short_description: A value as plain text in Markdown
+description:
+  - Puts any value on one line, turns C(<), C(>) and C(&) into HTML entities and escapes the characters Markdown reads
+    as markup (emphasis, code, links and images, headings, strikethrough, table cells).
+  - A Markdown renderer then shows the characters as they are and runs nothing, so that text from an API
+    (a C(<script>), an C(<img onerror>), a Markdown link to a C(javascript:) URL) stays text in a report.
+  - The partner_audit role prints every value it read from the APIs through this filter.
+positional: _input
+options:
+  _input:
+    description: The value; V(null) becomes the empty string, anything else its text.
+    type: raw
+    required: true
+author:
+  - Channel Partner Maintainers
+'''
+
+EXAMPLES = r'''
+- name: A table row of values from an API
+  ansible.builtin.debug:
+    msg: "| {{ profile.Name | channel.partner.markdown_text }} | {{ profile.ClientCode | channel.partner.markdown_text }} |"
+'''
+
+RETURN = r'''
+_value:
+  description: The text, safe to place in Markdown (in a table cell too).
+  type: str
+'''
+
 import html
 import re
 

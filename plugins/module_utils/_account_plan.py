@@ -150,10 +150,11 @@ def describe_losses(removed, above, names, profile_id):
 
 def loss_summary(removed, above, names):
     """The packs a profile change costs, as the module returns them (``pack_losses``)."""
-    return ([{'pack_id': pack_id, 'name': names.get(pack_id), 'quantity_before': quantity, 'quantity_after': 0, 'reason': 'removed'}
-             for pack_id, quantity in removed]
-            + [{'pack_id': pack.id, 'name': pack.name, 'quantity_before': quantity, 'quantity_after': quantity, 'maximum': pack.maximum,
-                'reason': 'above_maximum'} for pack, quantity in above])
+    gone = [{'pack_id': pack_id, 'name': names.get(pack_id), 'quantity_before': quantity, 'quantity_after': 0, 'reason': 'removed'}
+            for pack_id, quantity in removed]
+    too_many = [{'pack_id': pack.id, 'name': pack.name, 'quantity_before': quantity, 'quantity_after': quantity, 'maximum': pack.maximum,
+                 'reason': 'above_maximum'} for pack, quantity in above]
+    return gone + too_many
 
 
 def onboarding_changes(account_id, before, after, status, target_packs, wanted_packs, names):

@@ -352,8 +352,8 @@ class RetailerApi:
             finished = put()
         except ApiError as error:
             if error.applied is None:
-                raise error.derive(message=(error.detail + '; ' if error.detail else '') +
-                                   'MailUp may have started the profile change, which can complete later') from None
+                started = 'MailUp may have started the profile change, which can complete later'
+                raise error.derive(message='; '.join(part for part in (error.detail, started) if part)) from None
             raise
         if finished or not wait:
             return finished or 'started'

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: client
 short_description: Create, change, suspend, unsuspend or delete a client of a Prolateral My-Engine partner
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Manages one client (a customer of the partner) through the My-Engine Partner API.
   - The client is found by O(external_userid), the partner's own id of the customer (KB 392 "use this to link the

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: client_info
 short_description: Read the clients of a Prolateral My-Engine partner
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Returns clients of the partner through the My-Engine Partner API, with every field the vendor sends.
   - One client by O(client_id) (C(GET /clients/{id})), the clients with your own id O(external_userid), the clients a O(search)

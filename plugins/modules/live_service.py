@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: live_service
 short_description: Create, suspend, resume or terminate live services of a Prolateral My-Engine partner
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Manages the life of a live service (an outMail, Profilter, fakeMX, backupMX, masterDNS or backupDNS service) through the
     My-Engine Partner API.

@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: live_service_info
 short_description: List Prolateral My-Engine live services, their regrade targets and what each would cost
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads one live service by O(live_service_id), or all live services of the partner filtered by O(product),
     O(client_id) and O(whmcs_service_id).

@@ -13,7 +13,7 @@ DOCUMENTATION = r'''
 ---
 module: live_service_regrade
 short_description: Regrade (upgrade or downgrade) a live service through the Prolateral My-Engine Partner API
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Moves a live service (outMail, Profilter, fakeMX, backupMX, masterDNS or backupDNS) to another package,
     the I(tariff service name), with C(PATCH /live_services/{id}).

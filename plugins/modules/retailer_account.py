@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: retailer_account
 short_description: Create, enable, disable, re-profile or delete a MailUp retailer customer account, and set its packs
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages a customer account of a MailUp retailer through the Retailer API
     (RetailerService), that is whether it exists, whether it is enabled or disabled, which profile it has,

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: retailer_account_login_info
 short_description: List the logins of a MailUp retailer customer account, and get a console login URL for one
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Lists the logins of one customer account of a MailUp retailer through the Retailer API (C(GET Account/{id}/Login)),
     each with its id and user name.

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: retailer_api_contract
 short_description: Check which variant of each undocumented MailUp Retailer API behaviour an account shows
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - The MailUp Retailer API documentation leaves several behaviours open; the collection handles each variant it knows
     of. Run this module once on a new retailer account, before the other modules, to see which variant the account

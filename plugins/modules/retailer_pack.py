@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: retailer_pack
 short_description: Set or change the quantity of a pack on a MailUp retailer customer account
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets how many of a pack (extra e-mails, SMS credits, storage, ...) a customer account of a MailUp retailer has,
     through the Retailer API (C(POST Account/{id}/Pack/{id_Pack})).

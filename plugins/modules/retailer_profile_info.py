@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: retailer_profile_info
 short_description: List the profiles of a MailUp retailer, and optionally their packs
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the customer account profiles defined for a MailUp retailer through the Retailer API
     (C(GET Management/Profile)), fetching every page.

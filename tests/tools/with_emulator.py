@@ -12,8 +12,10 @@ APIs runs unchanged against the emulator.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -23,8 +25,10 @@ sys.path.insert(0, str(TESTS))
 from emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
 
 DEMO_PLAYBOOK = REPO / 'playbooks' / 'demo.yml'
-# Where demo.yml's audit report goes; made up front so that the preview and the real run change the same things.
-DEMO_OUTPUT = REPO / 'demo-output'
+# The ids of the emulator's fixture, which the shipped playbooks take as variables.
+PLAYBOOK_VARS = TESTS / 'emulator' / 'fixtures' / 'playbook_vars.yml'
+# Run from an installed collection (ansible-galaxy collection install), which may be read-only: nothing is written there.
+INSTALLED = REPO.parts[-3:] == ('ansible_collections', 'channel', 'partner')
 # The phases of a customer's life (playbooks/customer_life.yml), each run through the same three passes after the tour.
 LIFE_PLAYBOOK = REPO / 'playbooks' / 'customer_life.yml'
 LIFE_PHASES = ('onboard', 'month_end', 'suspend', 'resume', 'offboard')
@@ -36,12 +40,15 @@ DEMO_PASSES = (
 
 
 def collections_environment(work_dir):
-    """Make ``channel.partner`` resolvable from this checkout, and keep Ansible's temp files here."""
-    root = work_dir / 'collections'
-    link = root / 'ansible_collections' / 'channel' / 'partner'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
+    """Make ``channel.partner`` resolvable from this checkout (or its install), and keep Ansible's temp files in ``work_dir``."""
+    if INSTALLED:
+        root = REPO.parents[2]
+    else:
+        root = work_dir / 'collections'
+        link = root / 'ansible_collections' / 'channel' / 'partner'
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(REPO, target_is_directory=True)
     return {
         'ANSIBLE_COLLECTIONS_PATH': str(root),
         'ANSIBLE_REMOTE_TMP': str(work_dir / 'remote_tmp'),
@@ -74,10 +81,13 @@ def run_passes(emulator, environment, name, playbook, extra=()):
     return writes_by_pass
 
 
-def run_demo(emulator, environment):
-    DEMO_OUTPUT.mkdir(exist_ok=True)
-    runs = [('Tour', DEMO_PLAYBOOK, ())]
-    runs += [('Life: %s' % phase, LIFE_PLAYBOOK, ('-e', 'customer_life_phase=%s' % phase)) for phase in LIFE_PHASES]
+def run_demo(emulator, environment, tour_only=False):
+    # The audit report goes to the current directory, never into the collection; made up front so that the preview
+    # and the real run change the same things.
+    demo_output = Path.cwd() / 'demo-output'
+    demo_output.mkdir(exist_ok=True)
+    runs = [('Tour', DEMO_PLAYBOOK, ('-e', '@%s' % PLAYBOOK_VARS, '-e', 'demo_output_dir=%s' % demo_output))]
+    runs += [] if tour_only else [('Life: %s' % phase, LIFE_PLAYBOOK, ('-e', 'customer_life_phase=%s' % phase)) for phase in LIFE_PHASES]
     summary = []
     for name, playbook, extra in runs:
         passes = run_passes(emulator, environment, name, playbook, extra)
@@ -91,7 +101,7 @@ def run_demo(emulator, environment):
         (_preview, preview_changed, preview_writes), (_apply, applied_changed, _writes), (_again, again_changed, again_writes) = passes
         if preview_writes != 0 or again_changed != 0 or again_writes != 0 or preview_changed != applied_changed:
             disagree.append(name)
-    print('\n== The audit report: %s and %s' % (DEMO_OUTPUT / 'partner-audit.md', DEMO_OUTPUT / 'partner-audit.html'))
+    print('\n== The audit report: %s and %s' % (demo_output / 'partner-audit.md', demo_output / 'partner-audit.html'))
     if disagree:
         print('demo: the preview, the run and the rerun disagree in %s' % ', '.join(disagree), file=sys.stderr)
         return 1
@@ -102,14 +112,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--fixture', default='default', help='emulator fixture name or path (default: %(default)s)')
     parser.add_argument('--demo', action='store_true', help='run playbooks/demo.yml and every phase of playbooks/customer_life.yml: preview, apply, rerun')
+    parser.add_argument('--tour-only', action='store_true', help='with --demo: playbooks/demo.yml only (a smoke run)')
     parser.add_argument('command', nargs=argparse.REMAINDER, help='command to run against the emulator (after --)')
     options = parser.parse_args()
     command = [part for part in options.command if part != '--'] if options.command else []
     if not options.demo and not command:
         parser.error('give --demo or a command after --')
 
-    work_dir = REPO / '.cache' / 'with-emulator'
-    work_dir.mkdir(parents=True, exist_ok=True)
+    if INSTALLED:
+        work_dir = Path(tempfile.mkdtemp(prefix='channel-partner-with-emulator-'))
+    else:
+        work_dir = REPO / '.cache' / 'with-emulator'
+        work_dir.mkdir(parents=True, exist_ok=True)
     emulator = Emulator(fixture=options.fixture)
     emulator.start()
     try:
@@ -118,10 +132,12 @@ def main():
         environment.update(emulator.connection_environment())
         print('Emulator of both APIs listening on %s' % emulator.url, flush=True)
         if options.demo:
-            return run_demo(emulator, environment)
+            return run_demo(emulator, environment, tour_only=options.tour_only)
         return subprocess.call(command, env=environment)
     finally:
         emulator.stop()
+        if INSTALLED:
+            shutil.rmtree(work_dir, ignore_errors=True)
 
 
 if __name__ == '__main__':

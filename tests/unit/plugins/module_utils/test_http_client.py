@@ -3,8 +3,10 @@
 
 import json
 import socket
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible_collections.channel.partner.plugins.module_utils import _exchange, _http
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError, InsecureUrlError, redact_url, text_excerpt
@@ -237,7 +239,9 @@ def test_connection_refused_is_retried_even_for_post():
 
 def test_user_agent_timeout_and_tls_settings(emulator):
     client = make_client(emulator, timeout=7, validate_certs=True, ca_path='/etc/ssl/certs/ca.pem')
-    assert client.session.headers['User-Agent'] == 'channel.partner/%s' % COLLECTION_VERSION == 'channel.partner/0.1.0'
+    # The version a vendor sees is the one Galaxy ships.
+    galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / 'galaxy.yml').read_text(encoding='utf-8'))
+    assert client.session.headers['User-Agent'] == 'channel.partner/%s' % COLLECTION_VERSION == 'channel.partner/%s' % galaxy['version']
     assert client.timeout == 7.0
     assert client.verify == '/etc/ssl/certs/ca.pem'
     assert make_client(emulator, validate_certs=False, ca_path='/x').verify is False
