@@ -40,10 +40,11 @@ class PackChange(Item):
                                          write.name, writes=[write], identity={'pack_id': pack_id})
 
     def verb(self, past=False):
-        """``add 2 to`` / ``remove 1 from`` (or their past) for an increment."""
-        if self.increment > 0:
-            return '%s %d to' % ('added' if past else 'add', self.increment)
-        return '%s %d from' % ('removed' if past else 'remove', -self.increment)
+        """``add 2 to`` / ``remove 1 from`` (or their past) for an increment (only an increment has a verb)."""
+        increment = self.increment or 0
+        if increment > 0:
+            return '%s %d to' % ('added' if past else 'add', increment)
+        return '%s %d from' % ('removed' if past else 'remove', -increment)
 
     @property
     def quantity_before(self):
