@@ -73,10 +73,7 @@ class PartnerApi(ClientResource):
     # Rendering
 
     def tariff(self, name):
-        for tariff in self.store.data['tariffs']:
-            if tariff['service_name'] == name:
-                return tariff
-        return None
+        return self.store.tariff(name)
 
     def render_live_service(self, service):
         current = self.tariff(service['tariff_service_name'])
@@ -104,10 +101,10 @@ class PartnerApi(ClientResource):
         return items
 
     def live_service(self, service_id):
-        for service in self.store.data['live_services']:
-            if str(service['id']) == str(service_id):
-                return service
-        raise PartnerError(404, 'Live service %s not found' % service_id)
+        service = self.store.live_service(service_id)
+        if service is None:
+            raise PartnerError(404, 'Live service %s not found' % service_id)
+        return service
 
     def balance(self):
         return self.store.data['partner']['partner_credits']

@@ -69,6 +69,8 @@ class Application:
     def vendor(self, request, environ):
         """The vendor response, or None when the connection is to be dropped."""
         latency, fault = self.faults.select(request.method, request.path)
+        # The latency switch is the network and the vendor's own time of every request, as a benchmark wants it.
+        latency += self.store.config['latency']
         if latency:
             self.faults.sleep(latency)
         if fault is not None and fault.kind not in APPLYING_KINDS:

@@ -60,6 +60,7 @@ NOT_IN_THE_MATRIX = {
                           'asserts what the module says of each',
     'account_lookup': 'none leaves a create to create_without_lookup and the rerun to the account_id it returns, as '
                       'test_retailer_account_create asserts',
+    'latency': 'the answer time of a benchmark, not a variant of the vendor: test_emulator_scale asserts that every request waits it',
 }
 
 
