@@ -18,6 +18,7 @@ from ansible_collections.channel.partner.plugins.module_utils._argspec import (
     not_zero,
     positive_integer,
     problems,
+    repeated,
     retailer_argument_spec,
     single_form,
     text,
@@ -38,6 +39,21 @@ PACK_ITEM = dict(
     increment=dict(type='int'),
 )
 PACK_ITEM_EXCLUSIVE = [('pack_id', 'pack_name'), ('quantity', 'increment')]
+
+# One item of the accounts list of retailer_account_info: an account named as the single form names it.
+ACCOUNT_INFO_ITEM = dict(
+    account_id=dict(type='int'),
+    external_user_id=dict(type='str', required=True),
+)
+ACCOUNT_INFO_EXCLUSIVE = [('accounts', 'account_id'), ('accounts', 'external_user_id')]
+ACCOUNT_INFO_REQUIRED_ONE_OF = [('accounts', 'external_user_id')]
+# Account reads in flight at once. As many as MailUp's 5 calls a second per resource: under the strict reading
+# (rate_limit_scope=token) the pacing lets no more through at a time anyway, and under the path reading each account is
+# its own resource, so five reads at a time keep the load of a few clients whatever the estate.
+DEFAULT_READ_CONCURRENCY = 5
+# One thread and one connection per read in flight: a typo must not open thousands at once.
+MAX_READ_CONCURRENCY = 50
+READ_CONCURRENCY_RULES = {'concurrency': all_of(positive_integer, at_most(MAX_READ_CONCURRENCY, 'requests in flight'))}
 
 RULES = {
     'account_id': positive_integer,
@@ -124,6 +140,35 @@ def account_problems(params):
         if not params['wait']:
             found.append('packs needs wait=true: MailUp offers the packs of a new profile only once the profile change is applied')
     return found
+
+
+def account_info_spec():
+    """retailer_account_info: one account as retailer_account names it, or a list of them (accounts)."""
+    spec = account_argument_spec(account_id=dict(type='int'))
+    spec['external_user_id'] = dict(spec['external_user_id'], required=False)
+    spec.update(accounts=dict(type='list', elements='dict', options=ACCOUNT_INFO_ITEM),
+                concurrency=dict(type='int', default=DEFAULT_READ_CONCURRENCY))
+    return spec
+
+
+def account_info_problems(params):
+    found = option_problems(params) + problems(params, READ_CONCURRENCY_RULES)
+    if params['accounts'] is not None:
+        found += list_problems('accounts', params['accounts'], RULES)
+        # Read twice, one account would be reported twice; the list is more likely wrong than meant so.
+        found += repeated('accounts', [account_key(item) for item in params['accounts']], described_key)
+    return found
+
+
+def account_key(item):
+    """What names the account of an item: its id, or (without one) its ExternalUserId."""
+    if item['account_id'] is not None:
+        return ('id', item['account_id'])
+    return ('external_user_id', str(item['external_user_id']).strip())
+
+
+def described_key(key):
+    return 'the account %s' % key[1] if key[0] == 'id' else 'the account of ExternalUserId %s' % key[1]
 
 
 def profile_info_spec():

@@ -137,3 +137,30 @@ def test_audit_reports_clients_and_who_suspended_each_service(emulator, tmp_path
     assert '| 1234939 | 9987602 | outmail | **Outmail5000** | 30 | suspended by the system (system) | 509 |' in markdown
     assert '| 1234938 | 9987602 | backupdns | **BackupDNS5** | 2 | suspended by the partner | 508 |' in markdown
     assert '<span class="badge deleted">deleted</span>' in html and 'suspended by the system (system)' in html
+
+
+def test_the_audit_runs_the_same_tasks_for_one_account_as_for_thirty(emulator, tmp_path):
+    many = AUDIT_ACCOUNTS + [{'account_id': 80000 + number, 'external_user_id': 'cust-gone-%d' % number} for number in range(27)]
+    runs = {}
+    for name, accounts in (('one', AUDIT_ACCOUNTS[:1]), ('thirty', many)):
+        output = tmp_path / name
+        audit = role_playbook(tmp_path / name, 'partner_audit', {'partner_audit_output_dir': str(output), 'partner_audit_accounts': accounts})
+        emulator.clear_requests()
+        result = run(emulator, tmp_path / name / 'run', audit)
+        assert result.rc == 0, result.stdout + result.stderr
+        runs[name] = (result, emulator.requests(), (output / 'partner-audit.md').read_text())
+    tasks = dict((name, [(entry['task'], entry['action'], entry['status']) for entry in runs[name][0].tasks]) for name in runs)
+    # No loop: the check of the arguments and the eight tasks of the role, each run once, whatever the number of accounts.
+    assert tasks['one'] == tasks['thirty'] and len(tasks['thirty']) == 9
+    assert not [entry for entry in runs['thirty'][0].tasks if 'results' in entry['result']]
+    for name, accounts in (('one', 1), ('thirty', 30)):
+        log = runs[name][1]
+        # One token per retailer module run (the profiles, the accounts), one status read per account.
+        assert len([entry for entry in log if entry['api'] == 'oauth']) == 2
+        assert len([entry for entry in log if entry['path'].endswith('/Status')]) == accounts
+    markdown = runs['thirty'][2]
+    assert '## Retailer accounts (30)' in markdown
+    assert '| 23054 | cust-23054 | **disabled** | Trial (1046) | 50 |' in markdown
+    assert '| 80026 | cust-gone-26 | **absent** | — |' in markdown
+    rows = [line.split(' | ')[0].lstrip('| ') for line in markdown.split('## Retailer accounts (30)')[1].splitlines() if line.startswith('| 8')]
+    assert rows == [str(80000 + number) for number in range(27)]

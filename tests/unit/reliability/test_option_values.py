@@ -38,7 +38,8 @@ MODULES = {
         PARTNER_CONNECTION, live_service_id='id', tariff_service_name='text', credit_check='bool', cost_model='choice',
         services='list', product='choice', client_id='id', whmcs_service_id='text')),
     'retailer_profile_info': ({}, dict(RETAILER_CONNECTION, id='id', name='text', include_packs='bool')),
-    'retailer_account_info': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(RETAILER_CONNECTION, **ACCOUNT)),
+    'retailer_account_info': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
+        RETAILER_CONNECTION, accounts='list', concurrency='workers', **ACCOUNT)),
     'retailer_account_login_info': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
         RETAILER_CONNECTION, login_url='bool', login_id='id', **ACCOUNT)),
     'retailer_account': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
@@ -60,10 +61,10 @@ MODULES = {
 }
 
 PARTNER_MODULES = ('live_service', 'partner', 'client')
-NUMBERS = ('id', 'count', 'change', 'seconds', 'wait', 'rate')
+NUMBERS = ('id', 'count', 'change', 'seconds', 'wait', 'rate', 'workers')
 FLOATS = ('seconds', 'rate')
 # The largest values of the options that have one.
-MAXIMUM = {'seconds': 86400, 'wait': 86400, 'rate': 1000}
+MAXIMUM = {'seconds': 86400, 'wait': 86400, 'rate': 1000, 'workers': 50}
 
 hostile_values = st.one_of(
     st.sampled_from(['', '   ', 'klient-Łódź', '客户-7', 'line\nbreak', 'tab\there', '\u202eevil', 'x' * 5000, '-1', '0', '1.5',
@@ -97,7 +98,7 @@ def must_refuse(kind, value):
     if number is not None:
         if not (number.is_finite() if isinstance(number, decimal.Decimal) else math.isfinite(number)):
             return True
-        if kind in ('id', 'seconds') and number <= 0:
+        if kind in ('id', 'seconds', 'workers') and number <= 0:
             return True
         if kind in ('count', 'wait', 'rate') and number < 0:
             return True
