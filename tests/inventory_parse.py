@@ -6,27 +6,40 @@ the cache written) and reads the hosts, groups and variables a playbook would se
 a parse that fails, scanned for secrets, since it is what ansible-inventory and AWX show.
 """
 
+import importlib
+import sys
+
 import pytest
 import yaml
-
-from ansible.errors import AnsibleError
-from ansible.inventory.data import InventoryData
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
-from ansible.utils.collection_loader import AnsibleCollectionConfig
 
 import secret_scan
 
 PLUGIN = 'channel.partner.live_services'
+COLLECTION_PACKAGE = 'ansible_collections.channel.partner'
+
+# Ansible's controller code (the inventory, the plugin loader, the templar) is imported here only when a test asks
+# for it: importing it marks the whole process a controller, and a module run in-process later in the same worker
+# would then print its warnings instead of returning them. The fixture of tests/unit/plugins/inventory/conftest.py
+# marks the process a controller for the inventory's own tests only.
 
 
 def load_collections(collections_root):
-    """The collection loader, which finds the plugin by its name; ansible-test's runner installs it itself."""
+    """The collection loader, which finds the plugin by its name (ansible-test's runner installs it itself)."""
+    from ansible.plugins.loader import init_plugin_loader
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+
     if not AnsibleCollectionConfig.collection_finder:
         init_plugin_loader([str(collections_root)])
+    package = sys.modules.get(COLLECTION_PACKAGE)
+    if package is not None and getattr(package, '_collection_meta', None) is None:
+        # Imported as a plain package before the loader was there (another test imported a module of the collection):
+        # reloaded through the loader, which reads meta/runtime.yml into it. Its modules stay the objects they are.
+        importlib.reload(package)
 
 
 def plugin():
+    from ansible.plugins.loader import inventory_loader
+
     return inventory_loader.get(PLUGIN)
 
 
@@ -42,6 +55,9 @@ def cached_source(tmp_path, **options):
 
 def parse(path, cache=True):
     """What InventoryManager does with the source: the plugin's parse, then the cache written."""
+    from ansible.inventory.data import InventoryData
+    from ansible.parsing.dataloader import DataLoader
+
     inventory_plugin = plugin()
     inventory = InventoryData()
     inventory_plugin.parse(inventory, DataLoader(), str(path), cache=cache)
@@ -53,6 +69,8 @@ def parse(path, cache=True):
 
 def failure(path, cache=True):
     """The message of the parse's error; the message is what ansible-inventory and AWX show, so it is scanned for secrets."""
+    from ansible.errors import AnsibleError
+
     with pytest.raises(AnsibleError) as raised:
         parse(path, cache=cache)
     message = str(raised.value)

@@ -7,9 +7,23 @@ from conftest import COLLECTIONS_ROOT
 from inventory_parse import load_collections
 
 
+try:
+    from ansible.module_utils import _internal as module_utils_internal
+except ImportError:
+    module_utils_internal = None
+
+
 @pytest.fixture(autouse=True)
-def collection_loader():
+def controller():
+    """The process as ansible-inventory's: a controller, with the collection loader. Afterwards the process is marked as
+    it was, so that a module run in-process by a later test returns its warnings, as a module's own process does."""
+    marked = getattr(module_utils_internal, 'is_controller', None)
     load_collections(COLLECTIONS_ROOT)
+    if marked is not None:
+        module_utils_internal.is_controller = True
+    yield
+    if marked is not None:
+        module_utils_internal.is_controller = marked
 
 
 @pytest.fixture

@@ -10,16 +10,6 @@ import sys
 import pytest
 import yaml
 
-from ansible.inventory.manager import InventoryManager
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
-try:
-    from ansible.template import trust_as_template as playbook_template
-except ImportError:
-    # Before ansible-core 2.19 every text was a template unless marked unsafe.
-    def playbook_template(text):
-        return text
-
 from emulator_fixture import default_state, partner_calls
 from inventory_parse import PLUGIN, cached_source, failure, hosts_of, ids_of, parse, plugin, service_vars, source
 
@@ -196,6 +186,23 @@ def test_a_hostname_template_that_cannot_name_every_service_fails_clearly(partne
     assert message.startswith(PLUGIN + ': ')
 
 
+def playbook_templar(variables):
+    """A templar over ``variables``, and how a playbook's own (trusted) template is made for it."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    return Templar(loader=DataLoader(), variables=variables)
+
+
+def playbook_template(text):
+    try:
+        from ansible.template import trust_as_template
+    except ImportError:
+        # Before ansible-core 2.19 every text was a template unless marked unsafe.
+        return text
+    return trust_as_template(text)
+
+
 @pytest.mark.parametrize('from_cache', [False, True])
 def test_what_the_vendor_sends_is_never_rendered_as_a_template(partner_environment, tmp_path, from_cache):
     marker = tmp_path / 'rendered'
@@ -213,7 +220,7 @@ def test_what_the_vendor_sends_is_never_rendered_as_a_template(partner_environme
 
     variables = inventory.hosts['live_service_1234931'].vars
     assert variables['billing_reference'] == 'WHMCS-{{ 7 * 7 }}'
-    templar = Templar(loader=DataLoader(), variables=variables)
+    templar = playbook_templar(variables)
     # As a playbook's own template (trusted) that uses the variables.
     assert templar.template(playbook_template('{{ live_service_whmcs_service_id }}')) == '{{ 7 * 7 }}'
     assert templar.template(playbook_template('{{ live_service_created }}')).startswith('{{ lookup(')
@@ -224,6 +231,9 @@ def test_what_the_vendor_sends_is_never_rendered_as_a_template(partner_environme
 
 
 def test_the_inventory_manager_picks_the_source_by_its_name(partner_environment, tmp_path):
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+
     manager = InventoryManager(loader=DataLoader(), sources=[str(source(tmp_path, 'estate.live_services.yaml'))])
 
     assert sorted(host.name for host in manager.get_hosts('tariff_Outmail100')) == ['live_service_1234933']
