@@ -185,15 +185,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._add_hosts([service for service in answer['live_services'] if hosts.kept(service, filters)], clients)
 
     def _read_options(self, path):
-        source = self.loader.load_from_file(path)
-        found = hosts.source_problems(source, os.environ)
-        if found:
-            raise AnsibleParserError('%s: %s; nothing was sent' % (self.NAME, '; '.join(found)))
         try:
             self._read_config_data(path)
         except AnsibleError as error:
-            # Ansible's message about an option may quote its value; the key is masked in case it is the one quoted.
+            # Ansible's own message would quote a key given as a list, and name neither the environment variable of a
+            # missing credential nor the products a misspelt one could be: the source as written says what is wrong.
+            source = self._source_as_written(path)
+            found = hosts.source_problems(source, os.environ)
+            if found:
+                raise AnsibleParserError('%s: %s; nothing was sent' % (self.NAME, '; '.join(found))) from None
             raise AnsibleParserError(mask(str(error), hosts.source_secrets(source, os.environ))) from None
+
+    def _source_as_written(self, path):
+        try:
+            return self.loader.load_from_file(path)
+        except Exception:  # pylint: disable=broad-except
+            # A file Ansible could not read either: its own message (already raised) says why.
+            return None
 
     def _answer(self, connection, search, include_clients, cache):
         """What the API answered: from the cache when it is on and holds it, else read (and kept when the cache is on).
@@ -239,8 +247,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return hosts.answer_to_cache(services, clients)
 
     def _add_hosts(self, services, clients):
-        strict = self.get_option('strict')
-        named = {}
+        """One host per service. Every name is made and checked before the first host is added, so that a source that
+        fails adds no host at all (Ansible keeps what a failed source added)."""
+        named, hosts_to_add = {}, []
         for service in services:
             # Wrapped, so that a vendor's text is never rendered as a template, in the host variables or in compose.
             variables = wrap_var(hosts.host_variables(service, clients))
@@ -248,6 +257,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if hostname in named:
                 raise AnsibleParserError('%s: %s' % (self.NAME, self._same_name(named[hostname], service['id'], hostname)))
             named[hostname] = service['id']
+            hosts_to_add.append((hostname, service, variables))
+        strict = self.get_option('strict')
+        for hostname, service, variables in hosts_to_add:
             self.inventory.add_host(hostname)
             for group in hosts.builtin_groups(service):
                 self.inventory.add_group(group)

@@ -113,3 +113,17 @@ def test_a_broken_or_hostile_answer_ends_in_a_clear_error(tmp_path, answer, word
     assert message.startswith(PLUGIN + ': ')
     assert API_KEY not in message
     assert [request.method for request in vendor.received] == ['GET'] * len(vendor.received)
+
+
+def test_a_source_that_fails_adds_no_host(partner_environment, tmp_path):
+    from ansible.errors import AnsibleError
+    from ansible.inventory.data import InventoryData
+    from ansible.parsing.dataloader import DataLoader
+
+    inventory = InventoryData()
+    # The third service is the second outMail one: with the names of the first two made, the third fails.
+    with pytest.raises(AnsibleError, match='both outmail'):
+        plugin().parse(inventory, DataLoader(), str(source(tmp_path, hostname='{{ live_service_product }}')))
+
+    assert inventory.hosts == {}
+    assert partner_calls(partner_environment) == [('GET', '/live_services')]
