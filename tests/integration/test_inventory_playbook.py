@@ -3,7 +3,7 @@
 
 The environment is the one AWX injects from the collection's Partner API credential type (its injector rendered
 with the emulator's credentials), so these runs are the AWX inventory update (``ansible-inventory --list --export``)
-and the regrade job of docs/inventory.md (playbooks/regrade_group.yml over one group, with forks).
+and the regrade job of docs/docsite/rst/inventory.rst (playbooks/regrade_group.yml over one group, with forks).
 """
 
 import json
@@ -237,7 +237,14 @@ def test_the_shipped_inventory_source_holds_no_credential():
 
 
 def test_the_guide_shows_the_regrade_play_as_the_playbook_has_it():
-    guide = (REPO / 'docs' / 'inventory.md').read_text()
-    shown = guide.split('```yaml\n- name: Regrade the live services of one inventory group\n', 1)[1].split('```', 1)[0]
+    guide = (REPO / 'docs' / 'docsite' / 'rst' / 'inventory.rst').read_text()
+    block = guide.split('.. code:: yaml\n\n   - name: Regrade the live services of one inventory group\n', 1)[1]
+    # The RST code block ends at the first line that is not indented.
+    lines = ['   - name: Regrade the live services of one inventory group']
+    for line in block.splitlines():
+        if line and not line.startswith('   '):
+            break
+        lines.append(line)
+    shown = '\n'.join(line[3:] for line in lines)
 
-    assert yaml.safe_load('- name: Regrade the live services of one inventory group\n' + shown) == yaml.safe_load(PLAYBOOK.read_text())[1:]
+    assert yaml.safe_load(shown) == yaml.safe_load(PLAYBOOK.read_text())[1:]
