@@ -1,6 +1,7 @@
 """Benchmark of channel.partner against the emulator: requests per task, time per task, scale.
 
-    make bench                                  # the full run (about 30 minutes on 2 busy cores; the 1,000-item loop is most of it)
+    make bench                                  # the full run (about 50 minutes on 2 busy cores; see docs/performance.md)
+    BENCH_LATENCY=0.1 make bench                # the rows at scale with 100 ms of latency instead of 50 ms
     .venv/bin/python tests/bench/bench.py --services 100 --repeat 4 --runs 2   # a quick run
     .venv/bin/python tests/bench/bench.py --json /tmp/bench.json
 
@@ -12,12 +13,16 @@
    included), in alternating runs; time per task from the callback's task-start timestamps.
 3. Scale: N live services regraded, and N suspended, by a loop of per-item tasks and by one bulk
    task; and a bulk pack task with the emulator's rate limit on, its achieved call rate and its 429s.
+4. A customer's life through the roles (bench_life.py).
+5. At scale with latency (bench_scale.py): 1,000 and 10,000 services regraded in one task, sequential and with the
+   default concurrency, and the audit of 1,000 accounts and 10,000 services, each against its floor.
 
 Prints plain-text tables; ``--json PATH`` also writes every figure.
 """
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -34,6 +39,7 @@ from bench_fixture import (  # noqa: E402 pylint: disable=wrong-import-position
 from bench_run import PlaybookRunner, TESTS, count_requests, environment_summary, format_counts  # noqa: E402 pylint: disable=wrong-import-position
 from bench_scenarios import SCENARIOS, group_of, uri_tasks  # noqa: E402 pylint: disable=wrong-import-position
 import bench_life  # noqa: E402 pylint: disable=wrong-import-position
+import bench_scale  # noqa: E402 pylint: disable=wrong-import-position
 import bench_startup  # noqa: E402 pylint: disable=wrong-import-position
 
 from emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
@@ -49,11 +55,12 @@ class BenchFailure(RuntimeError):
 
 
 def module_has_option(module, option):
-    """Whether the module documents ``option``, in its own DOCUMENTATION or in its API's doc fragment."""
+    """Whether the module documents ``option``, in its own DOCUMENTATION or in a doc fragment it extends."""
+    module_text = (REPO / 'plugins' / 'modules' / (module + '.py')).read_text(encoding='utf-8')
     sources = [REPO / 'plugins' / 'modules' / (module + '.py')]
-    if module.startswith('retailer_'):
-        sources.append(REPO / 'plugins' / 'doc_fragments' / 'retailer_api.py')
-    for source in sources:
+    sources += [REPO / 'plugins' / 'doc_fragments' / (name + '.py')
+                for name in sorted(set(re.findall(r'^  - channel\.partner\.(\w+)', module_text, re.MULTILINE)))]
+    for source in (source for source in sources if source.exists()):
         text = source.read_text(encoding='utf-8')
         if re.search(r'^  %s:\s*$' % re.escape(option), text, re.MULTILINE):
             return True
@@ -307,12 +314,24 @@ def main():
     parser.add_argument('--repeat', type=int, default=10, help='tasks per scenario in each timing playbook (even; default: %(default)s)')
     parser.add_argument('--runs', type=int, default=3, help='timing runs per side, alternating (default: %(default)s)')
     parser.add_argument('--startup-samples', type=int, default=7, help='fresh interpreters per module (default: %(default)s)')
-    parser.add_argument('--skip', action='append', default=[], choices=['ratios', 'startup', 'estate', 'suspend', 'pacing', 'life'],
-                        help='leave a section out (repeatable)')
+    parser.add_argument('--latency', type=float, default=float(os.environ.get('BENCH_LATENCY') or 0.05),
+                        help='seconds the emulator holds every request in the rows at scale (section 5; default: '
+                             '$BENCH_LATENCY or %(default)s)')
+    parser.add_argument('--scale-services', type=int, default=10000, help='live services of the estate at scale (default: %(default)s)')
+    parser.add_argument('--scale-accounts', type=int, default=1000, help='customer accounts of the estate at scale (default: %(default)s)')
+    parser.add_argument('--scale-sizes', type=lambda text: [int(size) for size in text.split(',')], default=[1000, 10000],
+                        help='services regraded in the rows at scale, comma-separated (default: 1000,10000)')
+    parser.add_argument('--skip', action='append', default=[], choices=[
+        'ratios', 'startup', 'estate', 'suspend', 'pacing', 'life',
+        'scale', 'scale-regrade', 'scale-sequential', 'scale-audit', 'scale-audit-token'],
+        help='leave a section out (repeatable); scale-sequential leaves out the concurrency 1 regrades (the 10,000 take '
+             'about 9 minutes), scale-audit-token the audit paced in one window per token (about 4 minutes)')
     parser.add_argument('--json', metavar='PATH', help='also write every figure to PATH as JSON')
     options = parser.parse_args()
     if options.repeat % 2:
         parser.error('--repeat must be even, so that change scenarios end where they started')
+    if options.latency < 0 or max(options.scale_sizes) > options.scale_services:
+        parser.error('--latency must be 0 or more, and no --scale-sizes more than --scale-services')
 
     started = time.perf_counter()
     report = {'settings': dict(vars(options)), 'environment': environment_summary()}
@@ -340,10 +359,16 @@ def main():
             report['life'] = None if 'life' in options.skip else bench_life.customer_life(runner, emulator, BenchFailure)
         finally:
             emulator.stop()
+        if 'scale' not in options.skip:
+            print('bench: at scale with %.0f ms of latency (%d services, %d accounts) ...'
+                  % (1000 * options.latency, options.scale_services, options.scale_accounts), flush=True)
+        report['scale'] = None if 'scale' in options.skip else bench_scale.measure(work_root, options, BenchFailure, module_has_option)
     report['elapsed_seconds'] = time.perf_counter() - started
     print_report(report)
     if report['life']:
         bench_life.print_life(report['life'])
+    if report['scale']:
+        bench_scale.print_scale(report['scale'])
     print('\nbench: done in %.0f s' % report['elapsed_seconds'])
     if options.json:
         Path(options.json).write_text(json.dumps(report, indent=2, default=str) + '\n', encoding='utf-8')
