@@ -56,6 +56,8 @@ options:
       - A value above 1 is rounded down to whole requests per second; below 1, requests are sent 1/O(rate_limit) seconds apart.
       - V(0) turns the pacing off; MailUp then answers the excess with HTTP 429, which the module retries after the
         C(Retry-After) the vendor sends. At most 1000.
+    type: float
+    default: 5
   rate_limit_scope:
     description:
       - What one window of O(rate_limit) covers. MailUp documents its limit as "5 calls per second per resource" without

@@ -220,6 +220,9 @@ def requests_per_second(name, value):
 
 # The pacing keeps one timestamp per request of the last second.
 MAX_REQUESTS_PER_SECOND = 1000
+# The concurrency option of the bulk forms (requests in flight together): one thread and one connection each, so that a
+# typo cannot open thousands of connections to a vendor at once.
+MAX_CONCURRENCY = 50
 # A day: longer than any request or wait should take.
 LONGEST_WAIT = 86400
 TRANSPORT_RULES = {'ca_path': existing_path, 'timeout': greater_than_zero('seconds', LONGEST_WAIT)}
@@ -229,6 +232,10 @@ HEADER_TEXT = ('partner_id', 'api_key')
 PARTNER_REQUIRED_TEXT = ('api_url', 'partner_id', 'api_key')
 RETAILER_REQUIRED_TEXT = ('api_url', 'client_id', 'client_secret', 'username', 'password')
 RETAILER_CONNECTION_RULES = {'rate_limit': requests_per_second}
+
+
+def requests_in_flight(name, value):
+    return all_of(positive_integer, at_most(MAX_CONCURRENCY, 'requests in flight'))(name, value)
 
 
 def connection_problem(params, required_text, rules=None):

@@ -12,28 +12,24 @@ again is harmless, and how to turn any failure into one ApiError.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import contextlib
 import email.utils
 import http.client
-import ipaddress
-import contextlib
 import random
-import re
 import threading
 import time
 import traceback
 
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
 # ApiError is imported from here by the API classes and the modules: one import path for the HTTP layer.
 from ansible_collections.channel.partner.plugins.module_utils._errors import (
     ApiError,
-    InsecureUrlError,
     SCANNED_TEXT,
     basic_credentials,
     mask,
-    redact_url,
     text_excerpt,
 )
 from ansible_collections.channel.partner.plugins.module_utils._exchange import (
@@ -43,7 +39,9 @@ from ansible_collections.channel.partner.plugins.module_utils._exchange import (
     ExchangeProblem,
     exchange,
 )
+from ansible_collections.channel.partner.plugins.module_utils._http_failures import describe_exception, never_sent, retryable_exception
 from ansible_collections.channel.partner.plugins.module_utils._pacing import Pacer, Pacing
+from ansible_collections.channel.partner.plugins.module_utils._urls import check_base_url
 from ansible_collections.channel.partner.plugins.module_utils._values import ShapeError
 
 try:
@@ -67,19 +65,6 @@ USER_AGENT = 'channel.partner/%s' % COLLECTION_VERSION
 
 def missing_requests_message():
     return missing_required_lib('requests')
-
-
-def is_loopback_host(host):
-    if not host:
-        return False
-    host = host.strip('[]').rstrip('.').lower()
-    # Only names that are loopback by construction: the resolver may send *.localhost names to DNS.
-    if host == 'localhost':
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_retry_after(value, now=None):
@@ -275,10 +260,10 @@ class HttpClient:
                                    message=problem.message, applied=False if problem.kind == 'redirect' else None, attempts=attempt)
                 retry = repeatable and problem.kind == 'deadline'
             except RequestException as exception:
-                never_sent = _never_sent(exception)
-                error = self.error(method, display_url, message=_describe_exception(exception, round(seconds, 2)),
-                                   applied=False if never_sent else None, attempts=attempt)
-                retry = _retryable_exception(exception) and (repeatable or never_sent)
+                unsent = never_sent(exception)
+                error = self.error(method, display_url, message=describe_exception(exception, round(seconds, 2)),
+                                   applied=False if unsent else None, attempts=attempt)
+                retry = retryable_exception(exception) and (repeatable or unsent)
             else:
                 # The standard phrase, not the server's spelling of it (some send "NOT FOUND").
                 response = ApiResponse(raw.status_code, _reason_phrase(raw.status_code) or raw.reason, raw.headers, text, raw.url)
@@ -393,77 +378,5 @@ def refused_before_anything(error):
     return error.applied is False and error.status in (429, 503)
 
 
-def check_base_url(base_url, allow_plain_http=False):
-    """Refuse a URL that would send credentials in clear text over a network."""
-    if not base_url:
-        raise InsecureUrlError(message='api_url must not be empty')
-    parts = urlsplit(str(base_url).strip())
-    scheme = parts.scheme.lower()
-    if parts.username is not None or parts.password is not None:
-        raise InsecureUrlError(message='api_url must not carry credentials (user:password@host): give them in their own options, '
-                               'which are never shown; nothing was sent')
-    if scheme not in ('http', 'https') or not parts.hostname:
-        raise InsecureUrlError(url=base_url, message='api_url %s is not an http:// or https:// URL'
-                               % redact_url(base_url))
-    if scheme == 'http' and not allow_plain_http and not is_loopback_host(parts.hostname):
-        raise InsecureUrlError(message='api_url %s uses plain http:// to a host that is not loopback, which would send the '
-                               'credentials unencrypted; use https:// or set allow_plain_http=true' % redact_url(base_url))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, '', '')).rstrip('/')
-
-
 def _reason_phrase(status):
     return http.client.responses.get(status, '')
-
-
-def _innermost_reason(exception):
-    # requests wraps urllib3's MaxRetryError, which wraps the socket-level cause.
-    reason = exception.args[0] if exception.args else None
-    for _level in range(5):
-        if getattr(reason, 'reason', None) is None:
-            break
-        reason = reason.reason
-    return reason
-
-
-def _never_sent(exception):
-    # A failed TCP connect or name lookup means no byte of the request left, so even a POST may go again.
-    if HAS_REQUESTS and isinstance(exception, requests.exceptions.ConnectTimeout):
-        return True
-    if HAS_REQUESTS and isinstance(exception, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
-        return False
-    names = set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
-    return bool(names & {'NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError'})
-
-
-def _retryable_exception(exception):
-    if not HAS_REQUESTS:
-        return False
-    permanent = (requests.exceptions.SSLError, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                 requests.exceptions.InvalidSchema, requests.exceptions.TooManyRedirects)
-    if isinstance(exception, permanent):
-        return False
-    transient = (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError)
-    return isinstance(exception, transient)
-
-
-def _describe_exception(exception, timeout):
-    cause = _short(_innermost_reason(exception) or exception)
-    if HAS_REQUESTS:
-        if isinstance(exception, requests.exceptions.ConnectTimeout):
-            return 'could not connect within %s seconds' % timeout
-        if isinstance(exception, requests.exceptions.ReadTimeout):
-            return 'no complete answer within %s seconds (timeout)' % timeout
-        if isinstance(exception, requests.exceptions.SSLError):
-            return 'TLS error: %s' % cause
-        if isinstance(exception, requests.exceptions.ConnectionError):
-            if _never_sent(exception):
-                return 'could not connect: %s' % cause
-            return 'the connection was lost before a complete response arrived (%s)' % cause
-    return '%s: %s' % (type(exception).__name__, cause)
-
-
-def _short(value):
-    text = str(value)
-    # urllib3 messages repeat the pool and object address: keep the human part.
-    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*', '', text)
-    return text_excerpt(text, 160) or type(value).__name__

@@ -29,15 +29,16 @@ __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import fail_on_problems
 from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._outcome_run import send_writes
 from ansible_collections.channel.partner.plugins.module_utils._outcome_words import (
+    DONE,
+    NOT_ATTEMPTED,
+    PLANNED,
+    UNCHANGED,
+    UNKNOWN,
     failure_message,
-    lost_answer_settled,
-    read_back,
 )
 
-# What became of an item or a write: nothing to write, to be written, applied, refused (not applied),
-# perhaps applied (nobody can tell), never sent.
-UNCHANGED, PLANNED, DONE, FAILED, UNKNOWN, NOT_ATTEMPTED = 'unchanged', 'planned', 'done', 'failed', 'unknown', 'not_attempted'
 
 DEFAULT_FINISH = 'running the task again is safe: it reads the state again and writes only what still differs'
 
@@ -156,15 +157,18 @@ def only_one_read_back(found, several):
 class WriteFailed(Exception):
     """A write was refused, or its outcome is unknown; the task stops there.
 
-    ``observed`` is what a read-back showed of the item (its managed fields; None when the resource is gone),
-    ``read_error`` the failure of that read-back, ``finish`` the advice that finishes the job safely.
+    ``failures`` are every write that failed, in the order of the items: one when the writes go one at a time, possibly
+    more when several were in flight together. The first one's ``item``, ``write``, ``error``, ``observed`` (what a
+    read-back showed), ``read_error`` and ``read`` are also the failure's own; ``finish`` is the advice that finishes the
+    job safely.
     """
 
-    def __init__(self, changes, item, write, error, finish, extra=None, observed=None, read_error=None, read=False):
-        super(WriteFailed, self).__init__(str(error))
-        self.changes, self.item, self.write, self.error = changes, item, write, error
-        self.finish, self.extra = finish, extra or {}
-        self.observed, self.read_error, self.read = observed, read_error, read
+    def __init__(self, changes, failures, finish, extra=None):
+        first = failures[0]
+        super(WriteFailed, self).__init__(str(first.error))
+        self.changes, self.failures, self.finish, self.extra = changes, list(failures), finish, extra or {}
+        self.item, self.write, self.error = first.item, first.write, first.error
+        self.observed, self.read_error, self.read = first.observed, first.read_error, first.read
 
     @property
     def unknown(self):
@@ -175,9 +179,9 @@ class WriteFailed(Exception):
 
     def result(self):
         changes = self.changes
-        # Whether the failed write took effect: False when refused, None when nobody can tell.
+        # Whether the failed writes took effect: False when all were refused, None when nobody can tell for one of them.
         result = dict(self.extra, msg=self.message(), error=self.error.to_dict(), changed=changes.wrote,
-                      applied=None if self.unknown else False)
+                      applied=None if any(failure.unknown for failure in self.failures) else False)
         if self.read:
             result['read_back'] = self.observed
         result.update(changes.outcome_keys())
@@ -194,9 +198,20 @@ class ChangeSet:
     def __init__(self, items, single=False, order=None):
         self.items = list(items)
         self.single = single
-        # The writes in the order they are sent: item by item unless the planner says otherwise.
+        # The writes in the order they are sent: item by item unless the planner says otherwise. A planner's own order
+        # ties the items together (the packs after the profile change), so only item by item may several go at once.
+        self.item_by_item = order is None
         self.order = list(order) if order is not None else [write for item in self.items for write in item.writes]
         self.checked = False
+        # How many writes were let in flight together (ChangeSet.apply sets it); the message words depend on it.
+        self.concurrency = 1
+        # Each write's item and the items that follow it, found by the write: a scan of the items per write would make
+        # a list of ten thousand items cost a hundred million steps.
+        self._owner = dict((id(write), item) for item in self.items for write in item.writes)
+        self._followers = {}
+        for item in self.items:
+            if item.follows is not None:
+                self._followers.setdefault(id(item.follows), []).append(item)
 
     @property
     def changes(self):
@@ -211,19 +226,19 @@ class ChangeSet:
         return list(self.order)
 
     def item_of(self, write):
-        return next(item for item in self.items if any(own is write for own in item.writes))
+        return self._owner[id(write)]
 
     def writes_with(self, outcome):
-        return [write for write in self.writes() if write.outcome == outcome]
+        return [write for write in self.order if write.outcome == outcome]
 
     @property
     def wrote(self):
         """Whether a write of this task was applied, or may have been."""
-        return any(write.outcome in (DONE, UNKNOWN) for write in self.writes())
+        return any(write.outcome in (DONE, UNKNOWN) for write in self.order)
 
     def refuse(self, message, **extra):
         """Refuse the whole task before its first write."""
-        self._stop()
+        self.mark_not_attempted()
         raise Refusal(message, changes=self, **extra)
 
     def read(self, what, function, *arguments, **keywords):
@@ -233,76 +248,51 @@ class ChangeSet:
         except Refusal as refusal:
             self.refuse(refusal.message, **refusal.extra)
 
-    def apply(self, send, check_mode, observe=None, warn=None, finish=DEFAULT_FINISH, failure_keys=None):
-        """Send every write in order with ``send(item, write)``, or none in check mode.
+    def followers_of(self, write):
+        """The items that change with ``write`` and have no write of their own."""
+        return self._followers.get(id(write), ())
+
+    def lanes(self):
+        """The writes as lanes of (item, write), each lane sent in order: one per item when the items are independent,
+        else one for the planner's order."""
+        if not self.item_by_item:
+            return [[(self.item_of(write), write) for write in self.order]] if self.order else []
+        return [[(item, write) for write in item.writes] for item in self.items if item.writes]
+
+    def apply(self, send, check_mode, observe=None, warn=None, finish=DEFAULT_FINISH, failure_keys=None, concurrency=1):
+        """Send every write with ``send(item, write)``, or none in check mode.
 
         ``observe(item)`` reads the item's managed fields back (None when the resource is gone): it settles a
-        write whose answer was lost and confirms a write that asks for it. A refused or unknown write stops
-        the run: the writes after it are not attempted, and WriteFailed says which were done, with ``finish``
-        (the advice that completes the job safely) and the result keys ``failure_keys(item, error)`` adds.
-        ``warn`` hears of a lost answer that the read-back settled.
+        write whose answer was lost and confirms a write that asks for it. ``warn`` hears of a lost answer that the
+        read-back settled, in list order.
+
+        With ``concurrency`` above 1 the writes of different items may be in flight together, up to that many, when
+        the planner gave no order of its own; the writes of one item still go one after the other. A refused or
+        unknown write stops the run: no new write starts, the writes in flight finish with their real outcome, and
+        every write not started is not attempted. WriteFailed then says which were done, which failed and which are
+        unknown, with ``finish`` (the advice that completes the job safely) and the result keys
+        ``failure_keys(item, error)`` adds for the first failure in list order.
         """
         if check_mode:
             self.checked = True
             return
-        for write in self.order:
-            item = self.item_of(write)
-            try:
-                send(item, write)
-            except ApiError as error:
-                self._settle(item, write, error, observe, warn, finish, failure_keys)
-            else:
-                write.outcome = DONE
-                if write.confirm:
-                    self._confirm(item, write, observe, finish, failure_keys)
-            self._done(write)
+        failures = send_writes(self, send, observe, warn, concurrency)
+        if failures:
+            self.mark_not_attempted()
+            self._fail(failures, finish, failure_keys)
         for item in self.items:
             if item.outcome == PLANNED and item.follows is None and not item.writes:
                 item.outcome = DONE
 
-    def _done(self, write):
-        """Once ``write`` is applied: its item is done with its last write, and so is every item that follows it."""
-        for item in self.items:
-            if item.follows is write or (item.writes and all(own.outcome == DONE for own in item.writes)):
-                if item.outcome == PLANNED:
-                    item.outcome = DONE
-
-    def _settle(self, item, write, error, observe, warn, finish, failure_keys):
-        """A write failed: refused, settled as applied by a read-back, or unknown. Returns only when it was applied."""
-        observed, read_error, was_read = None, None, False
-        if error.applied is None and observe is not None:
-            try:
-                observed, was_read = observe(item), True
-            except ApiError as failure:
-                read_error = failure
-        if was_read and write.absolute and read_back(observed, write.expects) == write.expects:
-            write.outcome = DONE
-            if warn is not None:
-                warn(lost_answer_settled(write, error, observed))
-            return
-        self._fail(item, write, error, finish, failure_keys, observed, read_error, was_read)
-
-    def _confirm(self, item, write, observe, finish, failure_keys):
-        """The vendor answered a write without showing its effect: read it back, and when the write names what it
-        sets (``expects``), the read-back must show it."""
-        try:
-            observed = observe(item)
-        except ApiError as failure:
-            self._fail(item, write, ApiError(message='the vendor answered it, but reading the result back failed'), finish,
-                       failure_keys, None, failure, False)
-        if write.expects is not None and read_back(observed, write.expects) != write.expects:
-            error = ApiError(message='the vendor answered that it was done, but a read-back does not show it')
-            self._fail(item, write, error, finish, failure_keys, observed, None, True)
-
-    def _fail(self, item, write, error, finish, failure_keys, observed, read_error, was_read):
-        write.outcome = item.outcome = FAILED if error.applied is False else UNKNOWN
-        self._stop()
-        extra = failure_keys(item, error) if failure_keys else None
+    def _fail(self, failures, finish, failure_keys):
+        first = failures[0]
+        extra = failure_keys(first.item, first.error) if failure_keys else None
         if callable(finish):
             finish = finish(self)
-        raise WriteFailed(self, item, write, error, finish, extra, observed, read_error, was_read) from None
+        raise WriteFailed(self, failures, finish, extra) from None
 
-    def _stop(self):
+    def mark_not_attempted(self):
+        """Every write not sent, and every item with such a write, is not attempted."""
         for item in self.items:
             for write in item.writes:
                 if write.outcome == PLANNED:

@@ -12,6 +12,10 @@ can each be read on their own. Every sentence here is meant to be safe to act on
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+# What became of an item or a write: nothing to write, to be written, applied, refused (not applied),
+# perhaps applied (nobody can tell), never sent. These are the words of the plans too.
+UNCHANGED, PLANNED, DONE, FAILED, UNKNOWN, NOT_ATTEMPTED = 'unchanged', 'planned', 'done', 'failed', 'unknown', 'not_attempted'
+
 
 def read_back(observed, expects):
     """The fields of ``observed`` that ``expects`` names (None when the resource is gone)."""
@@ -44,24 +48,37 @@ def observation(failure):
             % (fields_text(shown), fields_text(read_back(item.before, write.expects)), fields_text(write.expects)))
 
 
+def failed_write(failure):
+    """What became of one failed write: refused, or unknown with what a read-back showed."""
+    if failure.unknown:
+        return 'could not %s: %s; whether it was applied is unknown: %s. It was not sent again.' % (
+            failure.write.to_do, failure.error, observation(failure))
+    return 'could not %s: %s; it was not applied.' % (failure.write.to_do, failure.error)
+
+
 def failure_message(failure):
-    """The message of a WriteFailed: the write, the error, what is known of it, the rest of the task, the way on."""
-    changes, write = failure.changes, failure.write
-    done = [other.done for other in changes.writes() if other.outcome == 'done']
-    if failure.unknown:
-        message = 'could not %s: %s; whether it was applied is unknown: %s. It was not sent again.' % (
-            write.to_do, failure.error, observation(failure))
-    else:
-        message = 'could not %s: %s; it was not applied.' % (write.to_do, failure.error)
+    """The message of a WriteFailed: the failed writes (several when several were in flight together), the error and what
+    is known of each, the rest of the task, the way on."""
+    changes = failure.changes
+    done = [other.done for other in changes.writes() if other.outcome == DONE]
+    message = failed_write(failure.failures[0])
+    for other in failure.failures[1:]:
+        message += ' Also in flight at the same time, and failed: %s' % failed_write(other)
     if len(changes.writes()) > 1:
-        waiting = [other.to_do for other in changes.writes() if other.outcome == 'not_attempted']
-        message += ' Done before the failure: %s. Not attempted: %s.' % ('; '.join(done) or 'none', '; '.join(waiting) or 'none')
-    if failure.unknown:
+        waiting = [other.to_do for other in changes.writes() if other.outcome == NOT_ATTEMPTED]
+        # With several writes in flight, some were done after the first failure: they had started before it.
+        when = 'before the failure' if changes.concurrency <= 1 else 'before the failure or while it was in flight'
+        message += ' Done %s: %s. Not attempted: %s.' % (when, '; '.join(done) or 'none', '; '.join(waiting) or 'none')
+    lost = [other.write.to_do for other in failure.failures if other.unknown]
+    if len(lost) == 1:
         message += (' If the lost request is still on its way, it may be applied later (it would %s): check before changing this '
-                    'again to something else.' % write.to_do)
-    if done or failure.unknown:
+                    'again to something else.' % lost[0])
+    elif lost:
+        message += (' If the lost requests are still on their way, they may be applied later (they would %s): check before '
+                    'changing these again to something else.' % '; '.join(lost))
+    if done or lost:
         message += ' To finish the job without applying anything twice: %s.' % failure.finish
-    elif not done:
+    else:
         message += ' Nothing was changed.'
     return message
 

@@ -7,16 +7,16 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import threading
 import time
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_CONNECTION_RULES, RETAILER_REQUIRED_TEXT, api_from_module
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
 from ansible_collections.channel.partner.plugins.module_utils import _retailer_model as model
+from ansible_collections.channel.partner.plugins.module_utils._retailer_token import OAuthTokens
+from ansible_collections.channel.partner.plugins.module_utils._retailer_wait import poll_until
 from ansible_collections.channel.partner.plugins.module_utils._values import as_int
 
 SERVICE_PATH = '/API/v1.1/Rest/RetailerService.svc'
-TOKEN_PATH = '/Authorization/OAuth/Token'
 
 PACK_REFUSALS = {
     1: 'quantity_limits_exceeded',
@@ -29,9 +29,6 @@ PACK_REFUSALS = {
 # (request path) in its own window unless the rate_limit_scope is token.
 DEFAULT_RATE_LIMIT = 5.0
 DEFAULT_RATE_LIMIT_SCOPE = 'resource'
-
-# What a poll of a profile change that has started may meet and still carry on: a lost answer or a passing refusal.
-PASSING_POLL_FAILURES = (None, 429, 500, 502, 503, 504)
 
 
 class PackRefused(ApiError):
@@ -77,7 +74,6 @@ class RetailerApi:
     MAX_PAGES = 200
     POLL_INTERVAL = 5.0
     MAX_POLL_INTERVAL = 30.0
-    POLL_GROWTH = 1.5
 
     def __init__(self, api_url, client_id, client_secret, username, password, timeout=30, validate_certs=True,
                  ca_path=None, allow_plain_http=False, client=None, page_size=None, poll_interval=None,
@@ -96,14 +92,10 @@ class RetailerApi:
         self.poll_interval = float(poll_interval if poll_interval is not None else self.POLL_INTERVAL)
         self.max_poll_interval = float(max_poll_interval if max_poll_interval is not None else self.MAX_POLL_INTERVAL)
         self.clock = clock or time.monotonic
-        self._access_token = None
-        self._refresh_token = None
-        # Threads of a bulk task share the token: one of them asks for it or renews it while the others wait.
-        self._token_lock = threading.RLock()
-        self.token_requests = 0
         self.external_user_id_location = external_user_id_location
         # Which of the variants the spec leaves open this API has shown so far (the contract check reports them).
         self.observed = {}
+        self.tokens = OAuthTokens(self.client, self._credentials, self.observed)
 
     def __repr__(self):
         return '%s(api_url=%r, client_id=%r, username=%r)' % (
@@ -128,58 +120,21 @@ class RetailerApi:
 
     # The token
 
-    def _grant(self, form, repeatable):
-        self.token_requests += 1
-        data = dict(form, client_id=self._credentials['client_id'], client_secret=self._credentials['client_secret'])
-        try:
-            # MailUp limits the calls made with a token, not the requests for one: the token endpoint is not paced.
-            # A token answer that is not JSON may still hold tokens, which the client cannot mask: its body is not shown.
-            _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable, paced=False, show_body=False)
-        except ApiError as error:
-            raise error.derive(message='could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')) from None
-        token, refresh_token = model.tokens_of(body)
-        # The names of the fields only: the values are secrets.
-        self.observed['token_fields'] = sorted(str(name) for name in body) if isinstance(body, dict) else []
-        if not token:
-            raise self.client.error('POST', self.client.url_for(TOKEN_PATH), status=200,
-                                    message='the token endpoint answered without an access_token')
-        self._access_token = token
-        self._refresh_token = refresh_token
-        self.client.add_secret(token)
-        self.client.add_secret(refresh_token)
-        return token
-
-    def _password_grant(self):
-        # Asking for a token twice only wastes a token, so this POST may be repeated.
-        return self._grant(model.token_form('password', username=self._credentials['username'],
-                                            password=self._credentials['password']), repeatable=True)
-
-    def renew_token(self):
-        """Replace a refused access token: by its refresh token, or by a new password grant."""
-        if self._refresh_token:
-            try:
-                # A refresh token is single-use: a lost answer makes a repeat fail, so never repeat it here.
-                return self._grant(model.token_form('refresh_token', refresh_token=self._refresh_token), repeatable=False)
-            except ApiError:
-                self._refresh_token = None
-        return self._password_grant()
-
-    def ensure_token(self):
-        """Obtain the run's access token, unless it has one."""
-        with self._token_lock:
-            if self._access_token is None:
-                self._password_grant()
-
-    def _renew_refused(self, refused):
-        """Renew the token the vendor refused, unless another thread has already replaced it: a refresh token is
-        single-use, so two threads renewing the same one would spend a second grant for nothing."""
-        with self._token_lock:
-            if self._access_token == refused:
-                self.renew_token()
+    @property
+    def token_requests(self):
+        return self.tokens.requests
 
     @property
     def access_token(self):
-        return self._access_token
+        return self.tokens.access_token
+
+    def ensure_token(self):
+        """Obtain the run's access token, unless it has one."""
+        self.tokens.ensure()
+
+    def renew_token(self):
+        """Replace a refused access token: by its refresh token, or by a new password grant."""
+        return self.tokens.renew()
 
     def _call(self, method, path, external_user_id=None, **request_options):
         """One RetailerService call with the bearer token, renewed once and the call repeated once when it is refused."""
@@ -191,7 +146,7 @@ class RetailerApi:
             if self.external_user_id_location in ('query', 'both'):
                 request_options['params'] = dict(request_options.get('params') or {}, **{model.EXTERNAL_USER_ID_HEADER: str(external_user_id)})
         for attempt in (1, 2):
-            token = self._access_token
+            token = self.tokens.access_token
             headers['Authorization'] = 'Bearer %s' % token
             try:
                 return self.client.request(method, SERVICE_PATH + path, headers=headers, **request_options)
@@ -199,7 +154,7 @@ class RetailerApi:
                 if not model.is_token_refusal(error.status, error.vendor_message) or attempt == 2:
                     raise
                 self.observed['token_refusal'] = error.status
-            self._renew_refused(token)
+            self.tokens.renew_refused(token)
         raise AssertionError('unreachable')
 
     def _call_json(self, method, path, external_user_id=None, **request_options):
@@ -367,41 +322,11 @@ class RetailerApi:
         return self._wait(put, deadline, timeout, poll_interval, max_poll_interval, timed_out, pause_first=True)
 
     def _wait(self, poll, deadline, timeout, poll_interval, max_poll_interval, timed_out, pause_first=False):
-        """``poll()`` until it returns something (not None), which is returned: the wait of an asynchronous job.
-
-        The pauses between polls grow by POLL_GROWTH up to the longest interval. The ``deadline`` (on ``clock``) bounds
-        the polls' own requests and retries too: no poll is sent, and none is waited for, past it, and then
-        ``timed_out(last problem)`` is raised. A poll that meets a lost answer or a passing refusal is polled again; any
-        other failure ends the wait.
-        """
+        """``poll()`` until it returns something (not None), which is returned: the wait of an asynchronous job (see
+        ``poll_until``), the pauses starting at the poll interval and growing up to the longest one."""
         interval = float(poll_interval if poll_interval is not None else self.poll_interval)
         ceiling = max(interval, float(max_poll_interval if max_poll_interval is not None else self.max_poll_interval))
-        reserve = min(self.client.timeout or 1.0, 1.0, float(timeout) / 10)
-        last_problem, last_call = None, False
-        # The polls' requests end by the deadline; in this thread only, as other threads may be running other tasks' steps.
-        with self.client.until(deadline):
-            while True:
-                if not pause_first:
-                    try:
-                        found = poll()
-                    except ApiError as error:
-                        if getattr(error, 'final', False) or error.status not in PASSING_POLL_FAILURES:
-                            raise
-                        last_problem = str(error)
-                    else:
-                        if found is not None:
-                            return found
-                        last_problem = None
-                pause_first = False
-                remaining = deadline - self.clock()
-                if remaining <= 0 or last_call:
-                    raise timed_out(last_problem)
-                # A poll sent later than this could not be answered by the deadline: the one sent then is the last.
-                pause = min(interval, remaining - reserve)
-                last_call = pause < interval
-                if pause > 0:
-                    self.client.sleep(pause)
-                interval = min(ceiling, interval * self.POLL_GROWTH)
+        return poll_until(self.client, self.clock, poll, deadline, timeout, interval, ceiling, timed_out, pause_first)
 
     def add_pack(self, account_id, external_user_id, pack_id, quantity, work_mode=model.ABSOLUTE):
         """Set (absolute) or change (incremental) the quantity of a pack; returns MailUp's answer (a BusinessResult).

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - channel.partner.partner_api
   - channel.partner.transport
+  - channel.partner.concurrency.partner
   - channel.partner.attributes
   - channel.partner.attributes.partner_group
   - channel.partner.attributes.writes
@@ -86,7 +87,8 @@ options:
       - Each item names an existing service by C(live_service_id) and gives its wanted C(state) (V(active), V(suspended),
         V(absent)). A service may appear once. A service that does not exist counts as V(absent).
       - Reads the live service list once, refuses the whole task before its first write when an item cannot be done (a missing
-        service wanted active, a service the system suspended wanted active), then sends one write per change in list order.
+        service wanted active, a service the system suspended wanted active), then sends the writes of the changes, up to
+        O(concurrency) at a time, started in list order (the writes of one service one after another).
     type: list
     elements: dict
     suboptions:
@@ -172,7 +174,7 @@ refused:
   elements: str
   sample: ["1234939 (suspended by the system, reason system)"]
 writes_done:
-  description: On a failure, what each write that was applied did, in the order they were sent.
+  description: On a failure, what each write that was applied did, in list order.
   returned: failure
   type: list
   elements: str
@@ -304,7 +306,8 @@ def converge(module, api):
         seen[change.resource] = now
         return {'state': service_state(now)}
 
-    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice,
+                  concurrency=module.params['concurrency'])
     if single:
         change = changes.items[0]
         shown = seen[change.resource]

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - channel.partner.partner_api
   - channel.partner.transport
+  - channel.partner.concurrency.partner
   - channel.partner.attributes
   - channel.partner.attributes.partner_group
   - channel.partner.attributes.writes
@@ -83,9 +84,9 @@ options:
         C(regrade_servicenames) and, unless O(credit_check=false), the cost of the whole list against the balance; either refusal names
         every item concerned and changes nothing.
       - Reads one C(GET /live_services) for the whole list (one C(GET /live_services/{id}) for a list of one item), the price list once if
-        something must change, then sends one PATCH per change, in list order.
-      - If a PATCH fails, the module stops there and the message says which services were regraded, which failed and which were not
-        attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
+        something must change, then sends one PATCH per change, up to O(concurrency) at a time, started in list order.
+      - If a PATCH fails, no new PATCH starts (those in flight finish) and the message says which services were regraded, which failed, which
+        are unknown and which were not attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
     type: list
     elements: dict
     suboptions:
@@ -250,7 +251,7 @@ matches:
   sample: [{id: 1234933, client_id: 9987601, product: outmail, tariff_service_name: Outmail100, whmcs_service_id: "503"}]
 writes_done:
   description:
-    - On a failure, what each write of the task that was applied did, in the order they were sent; empty when nothing was written.
+    - On a failure, what each write of the task that was applied did, in list order; empty when nothing was written.
   returned: failure
   type: list
   elements: str
@@ -368,15 +369,16 @@ def converge(module, api):
     def failure_keys(_item, error):
         keys = dict(credits_cost=total, credits_balance_before=balance) if isinstance(error, InsufficientCredits) else {}
         if changes.wrote:
-            # After a refusal for credits the API has just read the balance: the same figure, one request fewer.
-            read = error.balance if isinstance(error, InsufficientCredits) and error.balance is not None else balance_after()
+            # The balance the API read after a refusal for credits, when no other write could be charged after that read.
+            known = isinstance(error, InsufficientCredits) and error.balance is not None and changes.concurrency == 1
+            read = error.balance if known else balance_after()
             observed, warning = plan.charges(changes, balance, total, read)
             keys.update(observed)
             if warning:
                 module.warn(warning)
         return keys
 
-    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, failure_keys=failure_keys)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, failure_keys=failure_keys, concurrency=params['concurrency'])
     charged, warning = plan.charges(changes, balance, total, balance_after())
     if warning:
         module.warn(warning)

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - channel.partner.retailer_api
   - channel.partner.transport
+  - channel.partner.concurrency.retailer
   - channel.partner.retailer_api.account
   - channel.partner.attributes
   - channel.partner.attributes.retailer_group
@@ -77,9 +78,9 @@ options:
         options of the same names. A pack may appear only once.
       - Reads one token, one C(GET Account/{id}/Status) and, when needed, the profile's packs once; checks every item against its
         pack's C(Min) and C(Max) before the first write (a refusal names every item outside its range and changes nothing); then
-        sends one POST per change, in list order.
-      - If a POST fails, the module stops there and the message says which packs were set, which failed and which were not
-        attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
+        sends one POST per change, up to O(concurrency) at a time, started in list order.
+      - If a POST fails, no new POST starts (those in flight finish) and the message says which packs were set, which failed, which are
+        unknown and which were not attempted; RV(plans) then carries C(outcome) and C(failed) for each item.
     type: list
     elements: dict
     suboptions:
@@ -228,7 +229,7 @@ refused:
   sample: [{pack_id: 538, min: 0, max: 1, wanted: 4}]
 writes_done:
   description:
-    - On a failure, what each write of the task that was applied did, in the order they were sent; empty when nothing was written.
+    - On a failure, what each write of the task that was applied did, in list order; empty when nothing was written.
   returned: failure
   type: list
   elements: str
@@ -316,7 +317,8 @@ def converge(module, api):
             return {'vendor_result': business_result(error.code, error.vendor_message, name=error.refusal)}
         return {}
 
-    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice, failure_keys=failure_keys)
+    changes.apply(send, module.check_mode, observe=observe, warn=module.warn, finish=plan.finish_advice, failure_keys=failure_keys,
+                  concurrency=params['concurrency'])
     return plan.result(changes, plan.predicted(changes, status), module._diff)
 
 

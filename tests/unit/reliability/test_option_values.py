@@ -26,7 +26,8 @@ EXAMPLES = int(os.environ.get('CHANNEL_PARTNER_OPTION_EXAMPLES', '200'))
 PARTNER_CONNECTION = {'api_url': 'str', 'partner_id': 'header', 'api_key': 'header', 'timeout': 'seconds', 'ca_path': 'path',
                       'validate_certs': 'bool', 'allow_plain_http': 'bool'}
 RETAILER_CONNECTION = {'api_url': 'str', 'client_id': 'text', 'client_secret': 'text', 'username': 'text', 'password': 'text',
-                       'rate_limit': 'rate', 'timeout': 'seconds', 'ca_path': 'path', 'validate_certs': 'bool', 'allow_plain_http': 'bool'}
+                       'rate_limit': 'rate', 'rate_limit_scope': 'choice', 'timeout': 'seconds', 'ca_path': 'path', 'validate_certs': 'bool',
+                       'allow_plain_http': 'bool'}
 ACCOUNT = {'account_id': 'id', 'external_user_id': 'header', 'external_user_id_location': 'choice'}
 
 # module: (valid options, {option: kind}) where a kind says what the option must be.
@@ -36,7 +37,7 @@ MODULES = {
         cost_model='choice', product='choice')),
     'live_service_regrade': ({'live_service_id': SERVICE_ID, 'tariff_service_name': 'Outmail500'}, dict(
         PARTNER_CONNECTION, live_service_id='id', tariff_service_name='text', credit_check='bool', cost_model='choice',
-        services='list', product='choice', client_id='id', whmcs_service_id='text')),
+        services='list', product='choice', client_id='id', whmcs_service_id='text', concurrency='workers')),
     'retailer_profile_info': ({}, dict(RETAILER_CONNECTION, id='id', name='text', include_packs='bool')),
     'retailer_account_info': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
         RETAILER_CONNECTION, accounts='list', concurrency='workers', **ACCOUNT)),
@@ -52,12 +53,13 @@ MODULES = {
     'client_info': ({}, dict(PARTNER_CONNECTION, client_id='id', external_userid='text', search='dict')),
     'live_service': ({'live_service_id': SERVICE_ID, 'state': 'suspended'}, dict(
         PARTNER_CONNECTION, live_service_id='id', client_id='id', product='choice', whmcs_service_id='text', tariff_service_name='text',
-        state='choice', services='list', client_external_userid='text')),
+        state='choice', services='list', client_external_userid='text', concurrency='workers')),
     'partner_api_contract': ({}, dict(PARTNER_CONNECTION, round_trip='bool', live_service_id='id', tariff_service_name='text')),
     'retailer_api_contract': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID}, dict(
         RETAILER_CONNECTION, round_trip='bool', pack_id='id', account_id='id', external_user_id='header')),
     'retailer_pack': ({'account_id': ACCOUNT_ID, 'external_user_id': EXTERNAL_USER_ID, 'pack_id': 3, 'quantity': 2}, dict(
-        RETAILER_CONNECTION, pack_id='id', quantity='count', increment='change', pack_name='text', packs='list', **ACCOUNT)),
+        RETAILER_CONNECTION, pack_id='id', quantity='count', increment='change', pack_name='text', packs='list', concurrency='workers',
+        **ACCOUNT)),
 }
 
 PARTNER_MODULES = ('live_service', 'partner', 'client')

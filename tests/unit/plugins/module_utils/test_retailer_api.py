@@ -51,7 +51,7 @@ def token_requests(emulator):
 def secrets_of(api=None):
     found = [CLIENT_SECRET, PASSWORD]
     if api is not None:
-        found += [value for value in (api._access_token, api._refresh_token) if value]
+        found += [value for value in (api.tokens.access_token, api.tokens.refresh_token) if value]
     return found
 
 
@@ -74,13 +74,13 @@ def test_token_is_fetched_once_for_many_calls(emulator):
 def test_expired_token_is_refreshed_once_and_the_call_repeated(emulator):
     api = make_api(emulator)
     api.profiles()
-    first_token = api._access_token
+    first_token = api.tokens.access_token
     emulator.expire_tokens()
     emulator.clear_requests()
     assert api.account_status(ACCOUNT, EXTERNAL).account_id == ACCOUNT
     log = emulator.requests()
     assert [(entry['api'], entry['status']) for entry in log] == [('retailer', 401), ('oauth', 200), ('retailer', 200)]
-    assert api._access_token != first_token
+    assert api.tokens.access_token != first_token
     api.profiles()
     api.account_status(ACCOUNT, EXTERNAL)
     assert len(token_requests(emulator)) == 1
@@ -89,7 +89,7 @@ def test_expired_token_is_refreshed_once_and_the_call_repeated(emulator):
 def test_failed_refresh_falls_back_to_the_password_grant(emulator):
     api = make_api(emulator)
     api.profiles()
-    api._refresh_token = 'emu-rt-revoked'
+    api.tokens.refresh_token = 'emu-rt-revoked'
     emulator.expire_tokens()
     emulator.clear_requests()
     assert len(api.profiles()) == 3
@@ -117,7 +117,7 @@ def test_errors_carry_no_token_or_secret(emulator):
     with pytest.raises(ApiError) as caught:
         api.account_status(ACCOUNT, EXTERNAL)
     errors.append(caught.value)
-    assert api._access_token and api._refresh_token
+    assert api.tokens.access_token and api.tokens.refresh_token
     for error in errors:
         assert_no_secret(error, secrets_of(api))
     assert CLIENT_SECRET not in repr(api) and PASSWORD not in repr(api)

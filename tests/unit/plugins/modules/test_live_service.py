@@ -121,8 +121,9 @@ def test_the_bulk_form_refuses_every_impossible_item_before_the_first_write(emul
 
 def test_a_failure_in_the_middle_says_what_was_done_what_is_unknown_and_what_was_not_attempted(emulator):
     emulator.add_fault('status', route='/api-v1/live_services/1234932/suspension', method='PATCH', status=500)
+    # One write at a time (concurrency 1): what comes after the failure is never started.
     result = service(emulator, services=[{'live_service_id': 1234931, 'state': 'suspended'}, {'live_service_id': 1234932, 'state': 'suspended'},
-                                         {'live_service_id': 1234933, 'state': 'suspended'}])
+                                         {'live_service_id': 1234933, 'state': 'suspended'}], concurrency=1)
     assert result['failed'] is True and result['changed'] is True
     assert result['writes_done'] == ['suspended the live service 1234931']
     assert result['writes_unknown'] == ['suspend the live service 1234932'] and result['applied'] is None

@@ -44,9 +44,11 @@ def test_a_list_is_one_list_read_one_price_read_and_one_patch_per_change(emulato
     result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}], diff=True)
 
     assert result['changed'] is True, result
-    # One balance read after the last write, whatever the length of the list.
-    assert partner_calls(emulator) == [('GET', '/live_services'), ('GET', '/live_services/service_names'), ('PATCH', '/live_services/1234931'),
-                                       ('PATCH', '/live_services/1234936'), ('PATCH', '/live_services/1234937'), ('GET', '/clients/self')]
+    # One balance read after the last write, whatever the length of the list. The PATCHes go several at a time (the default
+    # concurrency), so they arrive in any order, each once.
+    calls = partner_calls(emulator)
+    assert calls[:2] == [('GET', '/live_services'), ('GET', '/live_services/service_names')] and calls[-1] == ('GET', '/clients/self')
+    assert sorted(calls[2:-1]) == [('PATCH', '/live_services/1234931'), ('PATCH', '/live_services/1234936'), ('PATCH', '/live_services/1234937')]
     assert [service['tariff_service_name'] for service in result['live_services']] == ['Outmail1000', 'BackupMX50', 'MasterDNS100', 'Profilter50']
     assert (result['credits_cost'], result['credits_balance_before'], result['credits_balance_after_predicted']) == (28, 100, 72)
     assert (result['credits_balance_after'], result['credits_charged']) == (72, 28)
@@ -139,7 +141,8 @@ def test_the_whole_list_is_refused_when_its_total_exceeds_the_balance(emulator):
 
 def test_a_failed_patch_stops_the_list_and_says_what_was_done(emulator):
     emulator.add_fault('status', route='/live_services/1234936$', method='PATCH', status=500, count=10)
-    result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}])
+    # One write at a time (concurrency 1): what comes after the failure is never started.
+    result = regrade(emulator, THREE + [{'live_service_id': 1234932, 'tariff_service_name': 'Profilter50'}], concurrency=1)
     assert result['failed'] is True and result['changed'] is True and result['applied'] is None
     message = result['msg']
     assert message.startswith('could not regrade live service 1234936 from BackupMX10 to BackupMX50: ')
@@ -163,7 +166,7 @@ def test_a_failed_patch_stops_the_list_and_says_what_was_done(emulator):
 
 def test_without_credit_check_the_vendor_refusal_stops_the_list(emulator):
     set_partner_state(emulator, credits=10)
-    result = regrade(emulator, THREE, credit_check=False)
+    result = regrade(emulator, THREE, credit_check=False, concurrency=1)
     assert result['failed'] is True
     assert result['msg'].startswith('could not regrade live service 1234936 from BackupMX10 to BackupMX50: ')
     assert 'insufficient partner credits: regrading live service 1234936 to BackupMX50 costs 16 credits, balance is 8' in result['msg']
@@ -212,7 +215,7 @@ def scenarios(draw):
     wanted = [(service_id, draw(st.sampled_from(sorted(TARIFFS) if draw(st.integers(0, 9)) == 0 else same_product(service_id))))
               for service_id in chosen]
     return {'start': start, 'wanted': wanted, 'balance': draw(st.integers(0, 200)),
-            'cost_model': draw(st.sampled_from(['difference', 'full']))}
+            'cost_model': draw(st.sampled_from(['difference', 'full'])), 'concurrency': draw(st.sampled_from([1, 2, 3, 8]))}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -222,7 +225,8 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
     set_partner_state(emulator, tariffs=scenario['start'], credits=scenario['balance'])
     emulator.configure(regrade_cost_model=scenario['cost_model'])
     services = [{'live_service_id': service_id, 'tariff_service_name': name} for service_id, name in scenario['wanted']]
-    options = {'cost_model': scenario['cost_model']}
+    # One write at a time, or several in flight: the result is the same, in list order.
+    options = {'cost_model': scenario['cost_model'], 'concurrency': scenario['concurrency']}
     before = tariffs(emulator)
 
     predicted = regrade(emulator, services, check_mode=True, diff=True, **options)
@@ -251,7 +255,9 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
         assert (real['credits_balance_after'], real['credits_charged']) == (balance(emulator), total)
     state = tariffs(emulator)
     assert all(state[service_id] == name for service_id, name in scenario['wanted'])
-    assert [entry['path'] for entry in emulator.writes()] == ['/api-v1/live_services/%s' % service_id for service_id in changes]
+    written, expected = [entry['path'] for entry in emulator.writes()], ['/api-v1/live_services/%s' % service_id for service_id in changes]
+    # Each change written once; in list order when one at a time, in whatever order they arrived otherwise.
+    assert sorted(written) == sorted(expected) and (scenario['concurrency'] > 1 or written == expected)
 
     emulator.clear_requests()
     again = regrade(emulator, services, **options)

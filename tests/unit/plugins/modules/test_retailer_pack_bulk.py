@@ -132,7 +132,8 @@ def test_a_post_that_failed_with_an_unknown_outcome_stops_the_list_and_the_advic
     # The vendor's own 500 and nothing applied: the client cannot know that, so the outcome is unknown, and the read-back
     # shows the total before (which does not prove the vendor will not still apply it).
     emulator.add_fault('status', route='Account/23055/Pack/536$', method='POST', status=500, count=10)
-    result = run(emulator, THREE + [{'pack_id': 535, 'quantity': 1}])
+    # One write at a time (concurrency 1): what comes after the failure is never started.
+    result = run(emulator, THREE + [{'pack_id': 535, 'quantity': 1}], concurrency=1)
     assert result['failed'] is True and result['changed'] is True and result['applied'] is None
     message = result['msg']
     assert message.startswith('could not set pack 536 SMS 100 of the account 23055 (2 -> 4): ')
@@ -163,7 +164,8 @@ def test_a_post_that_failed_with_an_unknown_outcome_stops_the_list_and_the_advic
 ])
 def test_a_lost_increment_is_never_sent_again_and_the_advice_reaches_the_totals_once(emulator, fault, shown):
     emulator.add_fault(fault, route='Account/23055/Pack/537$', method='POST', count=1)
-    result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}])
+    # One write at a time (concurrency 1): what comes after the failure is never started.
+    result = run(emulator, [{'pack_id': 537, 'increment': 2}, {'pack_id': 534, 'quantity': 5}], concurrency=1)
     assert result['failed'] is True and result['changed'] is True and result['applied'] is None
     assert shown in result['msg'] and 'Done before the failure: none' in result['msg'] and 'Not attempted: set pack 534' in result['msg']
     assert 'running the task again as it is would add 2 to pack 537 once more' in result['msg']
@@ -235,12 +237,14 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
         item['quantity'] = data.draw(st.integers(low, high + 1 if data.draw(st.integers(0, 9), label='over') == 0 else high), label='total')
         packs.append(item)
     before = quantities(emulator, account_id)
+    # One write at a time, or several in flight: the result is the same, in list order.
+    concurrency = data.draw(st.sampled_from([1, 2, 3, 5, 8]), label='concurrency')
     emulator.clear_requests()
 
     # The emulator's rate limit is off here; without the client's pacing 200 examples take seconds instead of minutes.
-    predicted = run(emulator, packs, account_id, check_mode=True, diff=True, rate_limit=0)
+    predicted = run(emulator, packs, account_id, check_mode=True, diff=True, rate_limit=0, concurrency=concurrency)
     assert emulator.writes() == []
-    real = run(emulator, packs, account_id, diff=True, rate_limit=0)
+    real = run(emulator, packs, account_id, diff=True, rate_limit=0, concurrency=concurrency)
 
     wanted = dict((pack_id, item['quantity']) for pack_id, item in zip(chosen, packs))
     outside = [pack_id for pack_id, total in wanted.items()
@@ -257,10 +261,12 @@ def test_property_first_run_reaches_the_list_second_is_a_no_op_check_mode_predic
         assert predicted[key] == real[key], key
     after = quantities(emulator, account_id)
     assert all(after.get(pack_id, 0) == total for pack_id, total in wanted.items())
-    assert [entry['path'].rsplit('/', 1)[-1] for entry in emulator.writes()] == [str(pack_id) for pack_id in changes]
+    written, expected = [entry['path'].rsplit('/', 1)[-1] for entry in emulator.writes()], [str(pack_id) for pack_id in changes]
+    # Each change written once; in list order when one at a time, in whatever order they arrived otherwise.
+    assert sorted(written) == sorted(expected) and (concurrency > 1 or written == expected)
 
     emulator.clear_requests()
-    again = run(emulator, packs, account_id, rate_limit=0)
+    again = run(emulator, packs, account_id, rate_limit=0, concurrency=concurrency)
     assert again['changed'] is False and emulator.writes() == []
     assert [pack['quantity_after'] for pack in again['packs']] == [wanted[pack_id] for pack_id in chosen]
     # The status returned without a read-back is the one MailUp reports when asked afterwards (pack order aside).

@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What a request that requests gave up on means: whether any byte of it left this host, whether it is worth
+another attempt, and how to say what happened in a message. HttpClient decides with these whether a write may be
+sent again (only when it never left), so each answer errs on the side of "it may have been sent".
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import re
+
+from ansible_collections.channel.partner.plugins.module_utils._errors import text_excerpt
+
+try:
+    import requests
+except ImportError:
+    HAS_REQUESTS = False
+    requests = None
+else:
+    HAS_REQUESTS = True
+
+
+def _innermost_reason(exception):
+    # requests wraps urllib3's MaxRetryError, which wraps the socket-level cause.
+    reason = exception.args[0] if exception.args else None
+    for _level in range(5):
+        if getattr(reason, 'reason', None) is None:
+            break
+        reason = reason.reason
+    return reason
+
+
+def never_sent(exception):
+    # A failed TCP connect or name lookup means no byte of the request left, so even a POST may go again.
+    if HAS_REQUESTS and isinstance(exception, requests.exceptions.ConnectTimeout):
+        return True
+    if HAS_REQUESTS and isinstance(exception, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
+        return False
+    names = set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
+    return bool(names & {'NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError'})
+
+
+def retryable_exception(exception):
+    if not HAS_REQUESTS:
+        return False
+    permanent = (requests.exceptions.SSLError, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                 requests.exceptions.InvalidSchema, requests.exceptions.TooManyRedirects)
+    if isinstance(exception, permanent):
+        return False
+    transient = (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError)
+    return isinstance(exception, transient)
+
+
+def describe_exception(exception, timeout):
+    cause = _short(_innermost_reason(exception) or exception)
+    if HAS_REQUESTS:
+        if isinstance(exception, requests.exceptions.ConnectTimeout):
+            return 'could not connect within %s seconds' % timeout
+        if isinstance(exception, requests.exceptions.ReadTimeout):
+            return 'no complete answer within %s seconds (timeout)' % timeout
+        if isinstance(exception, requests.exceptions.SSLError):
+            return 'TLS error: %s' % cause
+        if isinstance(exception, requests.exceptions.ConnectionError):
+            if never_sent(exception):
+                return 'could not connect: %s' % cause
+            return 'the connection was lost before a complete response arrived (%s)' % cause
+    return '%s: %s' % (type(exception).__name__, cause)
+
+
+def _short(value):
+    text = str(value)
+    # urllib3 messages repeat the pool and object address: keep the human part.
+    text = re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*', '', text)
+    return text_excerpt(text, 160) or type(value).__name__
