@@ -74,8 +74,7 @@ def send_writes(changes, send, observe, warn, concurrency=1):
                 warn(words)
     unexpected = [error for error in stopped if not isinstance(error, LaneStopped)]
     if unexpected:
-        # Not a vendor's answer but a fault of the collection: it is raised as it is, once the writes in flight are over.
-        changes.mark_not_attempted()
+        # Not a vendor's answer but a fault of the collection: raised as it is, once the writes in flight are over.
         raise unexpected[0]
     return [error.failure for error in stopped]
 

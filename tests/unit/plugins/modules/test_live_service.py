@@ -161,8 +161,9 @@ STARTS = {'active': (False, None), 'suspended by the partner': (True, 'partner')
                    min_size=1, max_size=4, unique_by=lambda item: item[0]),
     bulk=st.booleans(),
     mechanism=st.sampled_from(['suspension_resource', 'live_service_patch']),
+    concurrency=st.sampled_from([1, 2, 4, 8]),
 )
-def test_property_live_service_converges_refuses_the_impossible_and_check_mode_predicts(emulator, items, bulk, mechanism):
+def test_property_live_service_converges_refuses_the_impossible_and_check_mode_predicts(emulator, items, bulk, mechanism, concurrency):
     emulator.reset()
     emulator.configure(live_service_suspension=mechanism)
     with emulator.edit_state() as start:
@@ -171,8 +172,11 @@ def test_property_live_service_converges_refuses_the_impossible_and_check_mode_p
             entry['suspended'], entry['suspend_reason'] = STARTS[begin]
     if not bulk:
         items = items[:1]
+    # The bulk form one write at a time or several in flight (where each thread may find out the vendor's suspension field
+    # for itself); the single form has one write whatever the value.
     options = {'services': [{'live_service_id': service_id, 'state': wanted} for service_id, _begin, wanted in items]} if bulk else {
         'live_service_id': items[0][0], 'state': items[0][2]}
+    options['concurrency'] = concurrency
     impossible = [service_id for service_id, begin, wanted in items if begin == 'suspended by the system' and wanted == 'active']
     emulator.clear_requests()
     preview = service(emulator, check_mode=True, diff=True, **options)
