@@ -52,9 +52,7 @@ ACCOUNT_INFO_REQUIRED_ONE_OF = [('accounts', 'external_user_id')]
 # (rate_limit_scope=token) the pacing lets no more through at a time anyway, and under the path reading each account is
 # its own resource, so five reads at a time keep the load of a few clients whatever the estate.
 DEFAULT_READ_CONCURRENCY = 5
-# One thread and one connection per read in flight: a typo must not open thousands at once.
-MAX_READ_CONCURRENCY = 50
-READ_CONCURRENCY_RULES = {'concurrency': all_of(positive_integer, at_most(MAX_READ_CONCURRENCY, 'requests in flight'))}
+READ_CONCURRENCY_RULES = {'concurrency': requests_in_flight}
 
 RULES = {
     'account_id': positive_integer,
