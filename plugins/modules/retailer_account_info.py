@@ -74,11 +74,11 @@ options:
   concurrency:
     description:
       - With O(accounts), the most account reads in flight at once. V(1) reads one account after the other.
-      - The default of V(5) is MailUp's own figure of 5 calls per second per resource. Each account's status is its own
-        resource, and the client-side pacing (O(rate_limit), O(rate_limit_scope)) keeps every resource within the limit
-        whatever the concurrency, so no read is answered HTTP 429 for going too fast; under the stricter reading
-        O(rate_limit_scope=token) the pacing lets no more than 5 calls a second through, and more reads in flight would
-        only wait.
+      - The default of V(5) is MailUp's own figure of 5 calls per second per resource. The client-side pacing
+        (O(rate_limit), O(rate_limit_scope)) keeps every resource within that limit whatever the concurrency, counting the
+        reads in flight. Read as one request path, each account's status is its own resource, so five reads at a time
+        go at the pace of the network; under the stricter reading O(rate_limit_scope=token) the pacing lets no more than 5
+        calls a second through, and more reads in flight would only wait.
       - Between 1 and 50. Ignored by the single form.
     type: int
     default: 5
