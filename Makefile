@@ -92,7 +92,7 @@ CONTRACT_VARS ?=
 contract: tree
 	ANSIBLE_COLLECTIONS_PATH=$(TREE_ROOT) $(BIN)/ansible-playbook playbooks/contract.yml $(if $(CONTRACT_VARS),-e '$(CONTRACT_VARS)')
 
-# Requests per task, time per task against ansible.builtin.uri, and the 1,000-service regrade (docs/performance.md).
+# Requests per task, time per task against ansible.builtin.uri, and the 1,000-service regrade (docs/docsite/rst/performance.rst).
 bench: venv
 	$(BIN)/python tests/bench/bench.py
 

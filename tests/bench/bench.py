@@ -1,6 +1,6 @@
 """Benchmark of channel.partner against the emulator: requests per task, time per task, scale.
 
-    make bench                                  # the full run (about 50 minutes on 2 busy cores; see docs/performance.md)
+    make bench                                  # the full run (about 50 minutes on 2 busy cores; see docs/docsite/rst/performance.rst)
     BENCH_LATENCY=0.1 make bench                # the rows at scale with 100 ms of latency instead of 50 ms
     .venv/bin/python tests/bench/bench.py --services 100 --repeat 4 --runs 2   # a quick run
     .venv/bin/python tests/bench/bench.py --json /tmp/bench.json
