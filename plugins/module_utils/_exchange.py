@@ -28,6 +28,9 @@ REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 MAX_REDIRECTS = 3
 # The largest answer read; the vendors' answers are a few kilobytes, a page of a list at most some hundreds.
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
+# The Partner API lists the whole estate in one unpaginated answer, about 300 bytes a live service: 64 MiB holds
+# some 200,000, where the general cap would stop at about 14,000.
+MAX_LIST_ANSWER_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 65536
 
 

@@ -226,7 +226,7 @@ class HttpClient:
         return url + joiner + urlencode([(name, value) for name, value in pairs if value is not None], safe="()',!*:")
 
     def request(self, method, path, params=None, json=None, data=None, headers=None, expected=(200,),
-                repeatable=None, auth=None, paced=True):
+                repeatable=None, auth=None, paced=True, max_answer_bytes=None):
         """Send one logical request, retrying what is safe to retry; return an ApiResponse.
 
         ``expected`` lists the statuses handed back to the caller; anything else is retried or raised.
@@ -235,7 +235,8 @@ class HttpClient:
         left this host: a timeout, a lost connection, a proxy's 5xx or an unexpected success answer leave its
         outcome unknown (``applied`` None), and sending it again could apply it twice. ``repeatable=True``
         marks a write that is harmless to repeat (asking for a token). ``paced=False`` leaves the request
-        out of the pacing (a call the vendor does not count).
+        out of the pacing (a call the vendor does not count). ``max_answer_bytes`` raises the size cap for
+        one read whose answer is known to grow with the estate.
         """
         method = method.upper()
         url = self.url_for(path)
@@ -252,7 +253,7 @@ class HttpClient:
             try:
                 seconds = self._seconds_left(method, display_url, attempt)
                 with self._borrowed_session() as session:
-                    raw, text = exchange(session, method, url, seconds, self.max_answer_bytes, params=params, json=json, data=data,
+                    raw, text = exchange(session, method, url, seconds, max_answer_bytes or self.max_answer_bytes, params=params, json=json, data=data,
                                          headers=headers, auth=auth, verify=self.verify)
             except ExchangeProblem as problem:
                 # A redirect is refused before anything reached the vendor; a deadline or a huge answer leaves it unknown.

@@ -13,6 +13,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import PARTNER_REQUIRED_TEXT, api_from_module
+from ansible_collections.channel.partner.plugins.module_utils._exchange import MAX_LIST_ANSWER_BYTES
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
 from ansible_collections.channel.partner.plugins.module_utils import _partner_model as model
 
@@ -84,7 +85,7 @@ class PartnerApi:
         """
         search = model.live_service_search(**filters)
         params = {'search': search} if search else None
-        data, _meta = self._data('GET', '/live_services', params=params)
+        data, _meta = self._data('GET', '/live_services', params=params, max_answer_bytes=MAX_LIST_ANSWER_BYTES)
         wanted = dict((name, str(value)) for name, value in filters.items() if value is not None)
         services = self.client.shaped('GET', '/live_services', model.live_service_records, data, params=params)
         return [service for service in services if all(str(service[name]) == value for name, value in wanted.items())]
@@ -184,7 +185,7 @@ class PartnerApi:
         if external_userid is not None:
             search = {model.CLIENT_KEY: str(external_userid)}
         params = {'search': model.rison_object(search)} if search else None
-        data, _meta = self._data('GET', '/clients', params=params)
+        data, _meta = self._data('GET', '/clients', params=params, max_answer_bytes=MAX_LIST_ANSWER_BYTES)
         clients = self.client.shaped('GET', '/clients', model.client_records, data, params=params)
         return [client for client in clients if model.matches(client, search or {})]
 
