@@ -29,7 +29,8 @@ options:
       - A read that times out is sent again, up to 4 attempts in all with short waits between them; a write is not,
         since it may have been applied. Waiting for an asynchronous job (a profile change) has its own limit, which
         bounds its polls too.
-      - An answer larger than 4 MiB is not read; a vendor's message is cut to 500 characters in the result.
+      - An answer larger than 4 MiB is not read (64 MiB for the Partner API's lists of live services and of clients, which it sends
+        whole); a vendor's message is cut to 500 characters in the result.
     type: float
     default: 30
   allow_plain_http:

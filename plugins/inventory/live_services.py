@@ -65,7 +65,7 @@ options:
     description:
       - The most seconds one HTTP request may take, from connecting to the last byte of the answer. At most 86400.
       - A read that times out is sent again, up to 4 attempts in all with short waits between them.
-      - An answer larger than 4 MiB is not read.
+      - The list of live services (and of clients) is read up to 64 MiB, some 200,000 services; a larger answer is not read.
   products:
     description:
       - Only the live services of these products. All products when not set.
