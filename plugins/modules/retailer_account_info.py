@@ -105,9 +105,17 @@ EXAMPLES = r'''
       {{ customer.state }} on profile {{ customer.profile_id }},
       packs {{ customer.account.ActivePacks | items2dict(key_name='Id', value_name='Quantity') }}
 
-- name: Read every customer account of the estate in one task, with the connection from module_defaults
+- name: Read every customer account of the estate in one task
   channel.partner.retailer_account_info:
-    accounts: "{{ customer_accounts }}"  # a list of {account_id, external_user_id}
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
+    # In a real play, a variable such as "{{ customer_accounts }}": a list of {account_id, external_user_id}.
+    accounts:
+      - {account_id: 23053, external_user_id: cust-23053}
+      - {account_id: 23054, external_user_id: cust-23054}
+      - {account_id: 23055, external_user_id: cust-23055}
   register: estate
 
 - name: List the accounts that are missing or disabled
@@ -118,6 +126,10 @@ EXAMPLES = r'''
 
 - name: Read two accounts by their ExternalUserId alone, one after the other
   channel.partner.retailer_account_info:
+    client_id: "{{ mailup_client_id }}"
+    client_secret: "{{ mailup_client_secret }}"
+    username: "{{ mailup_username }}"
+    password: "{{ mailup_password }}"
     accounts:
       - external_user_id: cust-23053
       - external_user_id: cust-23055
