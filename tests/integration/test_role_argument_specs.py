@@ -40,6 +40,8 @@ BAD_INPUTS = [
      "argument 'live_service_plan_budget' is of type str and we were unable to convert to float"),
     ('live_service_plan', 'live_service_plan_cost_model', 'cheapest',
      'value of live_service_plan_cost_model must be one of: difference, full, got: cheapest'),
+    ('live_service_plan', 'live_service_plan_concurrency', 'many',
+     "argument 'live_service_plan_concurrency' is of type str and we were unable to convert to int"),
     ('partner_audit', 'partner_audit_formats', ['pdf'],
      'value of partner_audit_formats must be one or more of: markdown, html. Got no match for: pdf'),
     ('partner_audit', 'partner_audit_accounts', [{'account_id': 23053}],

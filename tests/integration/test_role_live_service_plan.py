@@ -1,8 +1,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The live_service_plan role and its example playbook, in real ansible-playbook runs against the emulator."""
 
+import json
+
 import pytest
 
+from playbook import run_playbook
 from role_runs import PLAN, PLAYBOOKS, balance, changed_tasks, entries, failure_messages, role_playbook, run, tariffs, writes
 
 
@@ -76,3 +79,36 @@ def test_plan_example_applies_within_budget_and_reruns_unchanged(emulator, tmp_p
     assert again.rc == 0, again.stdout + again.stderr
     assert changed_tasks(again) == [] and writes(emulator) == []
     assert balance(emulator) == 100 - 14
+
+
+def test_plan_is_two_module_runs_with_one_read_of_the_list_each(emulator, tmp_path):
+    # The bulk form: the pricing and the regrades are one module run each, not one per service.
+    playbook = role_playbook(tmp_path, 'live_service_plan', {'live_service_plan_services': PLAN, 'live_service_plan_concurrency': 2})
+    environment = dict(emulator.connection_environment(), ANSIBLE_CALLBACKS_ENABLED='record_results,channel.partner.plan',
+                       CHANNEL_PARTNER_PLAN_PATH=str(tmp_path / 'plan'), CHANNEL_PARTNER_PLAN_PRINT_SUMMARY='false')
+    result = run_playbook(tmp_path, playbook=playbook, environment=environment)
+    assert result.rc == 0, result.stdout + result.stderr
+
+    module_runs = [entry for entry in result.tasks if entry['action'] == 'channel.partner.live_service_regrade']
+    assert [entry['task'].split(' : ')[-1] for entry in module_runs] == [
+        'Price every regrade of the plan (reads only)', 'Regrade the live services of the plan']
+    assert all('results' not in entry['result'] for entry in module_runs)
+    pricing, regrade = (entry['result'] for entry in module_runs)
+    assert pricing['changed'] is False and regrade['changed'] is True
+    assert [plan['resource'] for plan in regrade['plans']] == ['live_service/%d' % item['live_service_id'] for item in PLAN]
+    facts = entries(result, 'Record what the plan did')[0]['result']['ansible_facts']['live_service_plan_result']
+    assert facts['regrades'] == regrade['plans']
+    assert (facts['credits_cost'], facts['credits_balance_before']) == (14, 100)
+
+    # The plan callback sees one prediction task and one change task, three plans each.
+    report = json.loads((tmp_path / 'plan.json').read_text())
+    assert [(entry['task'].split(' : ')[-1], entry['resource']) for entry in report['predictions']] == [
+        ('Price every regrade of the plan (reads only)', 'live_service/%d' % item['live_service_id']) for item in PLAN]
+    assert [(entry['task'].split(' : ')[-1], entry['resource']) for entry in report['changes']] == [
+        ('Regrade the live services of the plan', 'live_service/%d' % item['live_service_id']) for item in PLAN]
+
+    # Each module run reads the whole list once and the price list once, no service on its own; the regrade task reads
+    # the balance after its writes. One PATCH per regrade.
+    reads = [entry['path'] for entry in emulator.requests(api='partner', method='GET')]
+    assert reads == ['/api-v1/live_services', '/api-v1/live_services/service_names'] * 2 + ['/api-v1/clients/self']
+    assert sorted(writes(emulator)) == [('PATCH', '/api-v1/live_services/%d' % item['live_service_id']) for item in PLAN]
