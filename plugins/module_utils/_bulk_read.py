@@ -19,27 +19,16 @@ from ansible_collections.channel.partner.plugins.module_utils._concurrent import
 NAMED_IN_MESSAGE = 10
 
 
-class ReadStopped(Exception):
-    """A read of ``read_in_order`` raised; the reading stopped.
-
-    ``results`` are the reads that returned (item index -> result), ``errors`` the failures (item index -> exception),
-    ``not_started`` the indexes of the items never read; ``first`` is the index of the first failure in item order.
-    """
-
-    def __init__(self, results, errors, not_started):
-        self.results = dict(results)
-        self.errors = dict(errors)
-        self.not_started = sorted(not_started)
-        self.first = min(self.errors)
-        super(ReadStopped, self).__init__(str(self.errors[self.first]))
+class ReadStopped(Stopped):
+    """A read of ``read_in_order`` raised; the reading stopped (the fields of Stopped), and how to say so."""
 
     def message(self, option, items, describe):
         """What failed, which of the ``items`` of the list ``option`` were read and which not, each as ``describe(item)``."""
-        failed = self.errors[self.first]
+        first, failed = min(self.errors), self.error
         read = sorted(self.results)
         unread = sorted(set(range(len(items))) - set(read))
         return '%s[%d] (%s): %s Read before the reading stopped: %d of %d%s; not read: %s.' % (
-            option, self.first, describe(items[self.first]), getattr(failed, 'message', str(failed)).rstrip(),
+            option, first, describe(items[first]), getattr(failed, 'message', str(failed)).rstrip(),
             len(read), len(items), (' (%s)' % _named(items, read, describe)) if read else '',
             _named(items, unread, describe, lambda index: ' (failed)' if index in self.errors else ''))
 
@@ -56,4 +45,4 @@ def read_in_order(read, items, workers):
     try:
         return run_in_order(read, items, workers)
     except Stopped as stopped:
-        raise ReadStopped(stopped.results, stopped.errors, stopped.not_started) from None
+        raise ReadStopped(stopped.errors, stopped.results, stopped.not_started) from None

@@ -271,7 +271,7 @@ def read_accounts(module, api):
     try:
         return read_in_order(entry, items, module.params['concurrency'])
     except ReadStopped as stopped:
-        failure = stopped.errors[stopped.first]
+        failure = stopped.error
         if not isinstance(failure, Refusal):
             # A bug, not a vendor's answer: its traceback says more than a message would.
             raise failure

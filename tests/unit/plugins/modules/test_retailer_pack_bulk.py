@@ -85,7 +85,6 @@ def test_a_list_reads_once_and_posts_once_per_change(emulator):
     assert sorted(result['account']['ActivePacks'], key=lambda pack: pack['Id']) == sorted(stored['ActivePacks'], key=lambda pack: pack['Id'])
 
 
-
 def test_with_concurrency_one_the_posts_go_in_list_order(emulator):
     result = run(emulator, THREE + [{'pack_id': 535, 'quantity': 1}], concurrency=1)
 
@@ -93,6 +92,7 @@ def test_with_concurrency_one_the_posts_go_in_list_order(emulator):
     assert calls(emulator) == [('POST', 'token'), ('GET', 'Account/23055/Status'), ('GET', 'Management/Profile/1047/Pack'),
                                ('POST', 'Account/23055/Pack/534'), ('POST', 'Account/23055/Pack/536'), ('POST', 'Account/23055/Pack/537')]
     assert quantities(emulator) == {534: 6, 535: 1, 536: 4, 537: 2, 538: 0}
+
 
 def test_absolute_totals_again_by_id_read_only_the_status(emulator):
     packs = [{'pack_id': 534, 'quantity': 6}, {'pack_id': 536, 'quantity': 4}]
