@@ -238,6 +238,10 @@ def requests_in_flight(name, value):
     return all_of(positive_integer, at_most(MAX_CONCURRENCY, 'requests in flight'))(name, value)
 
 
+# The rule of the concurrency option, the same for every bulk form of both APIs.
+CONCURRENCY_RULES = {'concurrency': requests_in_flight}
+
+
 def connection_problem(params, required_text, rules=None):
     """The first thing wrong with the connection options, as a message naming the option, or None.
 

@@ -8,12 +8,12 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import (
+    CONCURRENCY_RULES,
     list_problems,
     partner_argument_spec,
     positive_integer,
     problems,
     repeated,
-    requests_in_flight,
     single_form,
     text,
 )
@@ -35,7 +35,6 @@ COST_MODEL = dict(type='str', default='difference', choices=COST_MODELS)
 # browser opens to a site, bring a long list within a small multiple of the vendor's answer time and keep its load modest.
 PARTNER_CONCURRENCY = 8
 CONCURRENCY = dict(type='int', default=PARTNER_CONCURRENCY)
-CONCURRENCY_RULES = {'concurrency': requests_in_flight}
 
 # One item of the services list of live_service_regrade; the single form takes the same options.
 REGRADE_ITEM = dict(
@@ -77,14 +76,19 @@ def selector_problems(params):
     return problems(params, RULES)
 
 
+def services_problems(items):
+    """What is wrong with the services list of a bulk form: each item's options, and a live service listed twice."""
+    return list_problems('services', items, RULES) + repeated(
+        'services', [item['live_service_id'] for item in items], lambda service_id: 'live service %s' % service_id)
+
+
 def regrade_problems(params):
     """Why the options of live_service_regrade cannot be sent as they are; an empty list when they can."""
-    if problems(params, CONCURRENCY_RULES):
-        return problems(params, CONCURRENCY_RULES)
+    found = problems(params, CONCURRENCY_RULES)
+    if found:
+        return found
     if params['services'] is not None:
-        items = params['services']
-        return list_problems('services', items, RULES) + repeated(
-            'services', [item['live_service_id'] for item in items], lambda service_id: 'live service %s' % service_id)
+        return services_problems(params['services'])
     if params['tariff_service_name'] is None:
         # Ansible cannot say "required unless services is given", so the module says it.
         return ['missing required arguments: tariff_service_name (required unless services is given)']
@@ -161,12 +165,11 @@ SERVICE_EXCLUSIVE = SELECTORS_EXCLUSIVE + [('client_id', 'client_external_userid
 
 
 def service_problems(params):
-    if problems(params, CONCURRENCY_RULES):
-        return problems(params, CONCURRENCY_RULES)
+    found = problems(params, CONCURRENCY_RULES)
+    if found:
+        return found
     if params['services'] is not None:
-        items = params['services']
-        return list_problems('services', items, RULES) + repeated(
-            'services', [item['live_service_id'] for item in items], lambda service_id: 'live service %s' % service_id)
+        return services_problems(params['services'])
     found = problems(params, dict(RULES, client_external_userid=CLIENT_RULES['external_userid']))
     client = params['client_id'] if params['client_id'] is not None else params['client_external_userid']
     if not found and params['live_service_id'] is None and (params['product'] is None or client is None):

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.channel.partner.plugins.module_utils._retailer_model import EXTERNAL_USER_ID_LOCATIONS
 from ansible_collections.channel.partner.plugins.module_utils._argspec import (
+    CONCURRENCY_RULES,
     LONGEST_WAIT,
     all_of,
     at_most,
@@ -19,7 +20,6 @@ from ansible_collections.channel.partner.plugins.module_utils._argspec import (
     positive_integer,
     problems,
     repeated,
-    requests_in_flight,
     retailer_argument_spec,
     single_form,
     text,
@@ -48,11 +48,12 @@ ACCOUNT_INFO_ITEM = dict(
 )
 ACCOUNT_INFO_EXCLUSIVE = [('accounts', 'account_id'), ('accounts', 'external_user_id')]
 ACCOUNT_INFO_REQUIRED_ONE_OF = [('accounts', 'external_user_id')]
-# Account reads in flight at once. As many as MailUp's 5 calls a second per resource: under the strict reading
-# (rate_limit_scope=token) the pacing lets no more through at a time anyway, and under the path reading each account is
-# its own resource, so five reads at a time keep the load of a few clients whatever the estate.
-DEFAULT_READ_CONCURRENCY = 5
-READ_CONCURRENCY_RULES = {'concurrency': requests_in_flight}
+# Requests of a bulk task in flight together, the account reads of retailer_account_info and the pack writes of
+# retailer_pack alike: MailUp's 5 calls a second per resource. Against one resource more could not go faster; under the
+# strict reading (rate_limit_scope=token) they would only wait in the pacing; and under the path reading, where each
+# account is its own resource, five at a time keep the load of a few clients whatever the estate.
+RETAILER_CONCURRENCY = 5
+CONCURRENCY = dict(type='int', default=RETAILER_CONCURRENCY)
 
 RULES = {
     'account_id': positive_integer,
@@ -146,12 +147,12 @@ def account_info_spec():
     spec = account_argument_spec(account_id=dict(type='int'))
     spec['external_user_id'] = dict(spec['external_user_id'], required=False)
     spec.update(accounts=dict(type='list', elements='dict', options=ACCOUNT_INFO_ITEM),
-                concurrency=dict(type='int', default=DEFAULT_READ_CONCURRENCY))
+                concurrency=CONCURRENCY)
     return spec
 
 
 def account_info_problems(params):
-    found = option_problems(params) + problems(params, READ_CONCURRENCY_RULES)
+    found = option_problems(params) + problems(params, CONCURRENCY_RULES)
     if params['accounts'] is not None:
         found += list_problems('accounts', params['accounts'], RULES)
         # Read twice, one account would be reported twice; the list is more likely wrong than meant so.
@@ -166,8 +167,9 @@ def account_key(item):
     return ('external_user_id', str(item['external_user_id']).strip())
 
 
-def described_key(key):
-    return 'the account %s' % key[1] if key[0] == 'id' else 'the account of ExternalUserId %s' % key[1]
+def described_key(key, article='the '):
+    """The account an account_key names, in words: ``article`` starts an account named by its id."""
+    return '%saccount %s' % (article, key[1]) if key[0] == 'id' else 'the account of ExternalUserId %s' % key[1]
 
 
 def profile_info_spec():
@@ -176,17 +178,11 @@ def profile_info_spec():
     return spec
 
 
-# Pack writes of a bulk task in flight together: MailUp's 5 calls a second per resource. Against one resource more could
-# not go faster, and against a vendor that counts the whole token (rate_limit_scope=token) they would only wait.
-PACK_CONCURRENCY = 5
-PACK_CONCURRENCY_RULES = {'concurrency': requests_in_flight}
-
-
 def pack_module_spec():
     spec = account_argument_spec(**single_form(PACK_ITEM))
     spec['packs'] = dict(type='list', elements='dict', options=PACK_ITEM, mutually_exclusive=PACK_ITEM_EXCLUSIVE,
                          required_one_of=PACK_ITEM_EXCLUSIVE)
-    spec['concurrency'] = dict(type='int', default=PACK_CONCURRENCY)
+    spec['concurrency'] = CONCURRENCY
     return spec
 
 
@@ -200,7 +196,7 @@ def option_problems(params):
 
 
 def pack_problems(params):
-    found = option_problems(params) + problems(params, PACK_CONCURRENCY_RULES)
+    found = option_problems(params) + problems(params, CONCURRENCY_RULES)
     if params['packs'] is not None:
         found += list_problems('packs', params['packs'], RULES)
     return found
