@@ -108,6 +108,11 @@ def text_excerpt(text, limit=EXCERPT_LENGTH):
     return text
 
 
+def joined(*parts):
+    """The parts of a message joined with '; ', the empty ones left out (an error's detail may be empty)."""
+    return '; '.join(part for part in parts if part)
+
+
 def _squash(value):
     return ''.join(str(value).split()).lower()
 

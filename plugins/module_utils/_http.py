@@ -29,6 +29,7 @@ from ansible_collections.channel.partner.plugins.module_utils._errors import (
     ApiError,
     SCANNED_TEXT,
     basic_credentials,
+    joined,
     mask,
     text_excerpt,
 )
@@ -289,7 +290,7 @@ class HttpClient:
             if wait is None:
                 wait = self._backoff(attempt)
             if not self._take_from_budget(wait, self.current_deadline()):
-                raise error.derive(message=((error.detail + '; ') if error.detail else '') + 'retry budget exhausted')
+                raise error.derive(message=joined(error.detail, 'retry budget exhausted'))
             self.sleep(wait)
 
     def _seconds_left(self, method, display_url, attempt):

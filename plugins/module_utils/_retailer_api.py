@@ -10,6 +10,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.channel.partner.plugins.module_utils._argspec import RETAILER_CONNECTION_RULES, RETAILER_REQUIRED_TEXT, api_from_module
+from ansible_collections.channel.partner.plugins.module_utils._errors import joined
 from ansible_collections.channel.partner.plugins.module_utils._http import ApiError, HttpClient
 from ansible_collections.channel.partner.plugins.module_utils import _retailer_model as model
 from ansible_collections.channel.partner.plugins.module_utils._retailer_token import OAuthTokens
@@ -307,8 +308,7 @@ class RetailerApi:
             finished = put()
         except ApiError as error:
             if error.applied is None:
-                started = 'MailUp may have started the profile change, which can complete later'
-                raise error.derive(message='; '.join(part for part in (error.detail, started) if part)) from None
+                raise error.derive(message=joined(error.detail, 'MailUp may have started the profile change, which can complete later')) from None
             raise
         if finished or not wait:
             return finished or 'started'

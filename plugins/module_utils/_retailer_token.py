@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError
+from ansible_collections.channel.partner.plugins.module_utils._errors import ApiError, joined
 from ansible_collections.channel.partner.plugins.module_utils import _retailer_model as model
 
 TOKEN_PATH = '/Authorization/OAuth/Token'
@@ -42,7 +42,7 @@ class OAuthTokens:
             # A token answer that is not JSON may still hold tokens, which the client cannot mask: its body is not shown.
             _response, body = self.client.request_json('POST', TOKEN_PATH, data=data, repeatable=repeatable, paced=False, show_body=False)
         except ApiError as error:
-            raise error.derive(message='could not obtain an OAuth2 access token' + ('; %s' % error.detail if error.detail else '')) from None
+            raise error.derive(message=joined('could not obtain an OAuth2 access token', error.detail)) from None
         token, refresh_token = model.tokens_of(body)
         # The names of the fields only: the values are secrets.
         self.observed['token_fields'] = sorted(str(name) for name in body) if isinstance(body, dict) else []
