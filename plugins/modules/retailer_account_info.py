@@ -240,6 +240,8 @@ from ansible_collections.channel.partner.plugins.module_utils._retailer_options 
     ACCOUNT_INFO_REQUIRED_ONE_OF,
     account_info_problems,
     account_info_spec,
+    account_key,
+    described_key,
 )
 
 
@@ -257,9 +259,7 @@ def as_given(item):
 
 
 def described(item):
-    if item['account_id'] is not None:
-        return 'account %s' % item['account_id']
-    return 'the account of ExternalUserId %s' % item['external_user_id'].strip()
+    return described_key(account_key(item), article='')
 
 
 def read_accounts(module, api):
