@@ -9,6 +9,8 @@ __metaclass__ = type
 class ModuleDocFragment(object):
 
     # The concurrency option of a bulk write form on the Partner API, as in _partner_options (PARTNER_CONCURRENCY).
+    # The two fragments repeat their common lines: Ansible does not merge one option's description from two fragments,
+    # and ansible-test's yamllint reads a fragment only as a literal string, so it cannot be composed in Python either.
     PARTNER = r'''
 options:
   concurrency:
