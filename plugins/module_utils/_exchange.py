@@ -34,6 +34,11 @@ MAX_LIST_ANSWER_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 65536
 
 
+def no_complete_answer(seconds):
+    """The words for an exchange that did not end within ``seconds``, whichever of its two guards noticed first."""
+    return 'no complete answer within %s seconds (connecting, sending, the answer and all of its body together)' % round(seconds, 2)
+
+
 class ExchangeProblem(Exception):
     """The exchange was stopped: ``kind`` is deadline, too_large or redirect; ``status`` the answer's, when one came."""
 
@@ -122,8 +127,7 @@ def exchange(session, method, url, seconds, max_bytes=MAX_ANSWER_BYTES, params=N
     worker.start()
     worker.join(max(0.0, seconds))
     if worker.is_alive():
-        raise ExchangeProblem('deadline', 'no complete answer within %s seconds (connecting, sending, the answer and all of its '
-                                          'body together)' % round(seconds, 2))
+        raise ExchangeProblem('deadline', no_complete_answer(seconds))
     if 'error' in outcome:
         raise outcome['error']
     return outcome['value']

@@ -13,6 +13,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.channel.partner.plugins.module_utils._errors import text_excerpt
+from ansible_collections.channel.partner.plugins.module_utils._exchange import no_complete_answer
 
 try:
     import requests
@@ -54,13 +55,24 @@ def retryable_exception(exception):
     return isinstance(exception, transient)
 
 
+def timed_out_reading(exception):
+    """Whether a socket read gave up waiting: for the head of the answer (ReadTimeout) or within its body, where
+    requests wraps urllib3's ReadTimeoutError in a ConnectionError."""
+    if HAS_REQUESTS and isinstance(exception, requests.exceptions.ReadTimeout):
+        return True
+    names = set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
+    return 'ReadTimeoutError' in names
+
+
 def describe_exception(exception, timeout):
     cause = _short(_innermost_reason(exception) or exception)
+    if timed_out_reading(exception):
+        # The socket may wait as long as the whole exchange may take, so a read that timed out means the exchange's
+        # time is up: the same event as the exchange's own deadline, which it beats only by being scheduled first.
+        return no_complete_answer(timeout)
     if HAS_REQUESTS:
         if isinstance(exception, requests.exceptions.ConnectTimeout):
             return 'could not connect within %s seconds' % timeout
-        if isinstance(exception, requests.exceptions.ReadTimeout):
-            return 'no complete answer within %s seconds (timeout)' % timeout
         if isinstance(exception, requests.exceptions.SSLError):
             return 'TLS error: %s' % cause
         if isinstance(exception, requests.exceptions.ConnectionError):

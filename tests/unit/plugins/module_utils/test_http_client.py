@@ -3,9 +3,11 @@
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from ansible_collections.channel.partner.plugins.module_utils import _exchange, _http
@@ -16,8 +18,10 @@ from ansible_collections.channel.partner.plugins.module_utils._http import (
     check_base_url,
     parse_retry_after,
 )
+from ansible_collections.channel.partner.plugins.module_utils._http_failures import describe_exception
 from ansible_collections.channel.partner.plugins.module_utils._partner_api import partner_error_parser
 from emulator_fixture import PARTNER_LOGIN
+from scripted_server import Answer, ScriptedServer
 
 PARTNER_ID = PARTNER_LOGIN['partner_id']
 API_KEY = PARTNER_LOGIN['api_key']
@@ -221,6 +225,33 @@ def test_read_timeout(emulator):
     assert caught.value.status is None
     assert caught.value.applied is None
     assert len(sent(emulator)) == 1
+
+
+def _head_after(seconds):
+    def answer(_request):
+        time.sleep(seconds)
+        return Answer.json(200, {})
+    return answer
+
+
+def _body_stalls_for(seconds):
+    def write(socket_file):
+        socket_file.write(b'{')
+        socket_file.flush()
+        time.sleep(seconds)
+    return Answer(200, write)
+
+
+@pytest.mark.parametrize('stall', [_head_after(1.5), _body_stalls_for(1.5)], ids=['before the head', 'within the body'])
+def test_a_socket_read_that_times_out_reads_as_the_exchanges_deadline(stall):
+    # The socket may wait as long as the whole exchange may take, so when a busy machine runs the socket's timeout
+    # before the exchange's own, the user must still read the one message the exchange's deadline gives.
+    with ScriptedServer([stall]) as server:
+        with pytest.raises(requests.exceptions.RequestException) as caught:
+            response = requests.get(server.url, timeout=0.3, stream=True)
+            b''.join(response.iter_content(65536))
+    assert describe_exception(caught.value, 0.3) == _exchange.no_complete_answer(0.3)
+    assert 'no complete answer within 0.3 seconds (connecting, sending, the answer and all of its body together)' == _exchange.no_complete_answer(0.3)
 
 
 def test_connection_refused_is_retried_even_for_post():
