@@ -34,14 +34,18 @@ def _innermost_reason(exception):
     return reason
 
 
+def _cause_names(exception):
+    # urllib3's exception classes are told by name: some exist only in some of its versions (NameResolutionError came with 2.0).
+    return set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
+
+
 def never_sent(exception):
     # A failed TCP connect or name lookup means no byte of the request left, so even a POST may go again.
     if HAS_REQUESTS and isinstance(exception, requests.exceptions.ConnectTimeout):
         return True
     if HAS_REQUESTS and isinstance(exception, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
         return False
-    names = set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
-    return bool(names & {'NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError'})
+    return bool(_cause_names(exception) & {'NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError'})
 
 
 def retryable_exception(exception):
@@ -60,16 +64,15 @@ def timed_out_reading(exception):
     requests wraps urllib3's ReadTimeoutError in a ConnectionError."""
     if HAS_REQUESTS and isinstance(exception, requests.exceptions.ReadTimeout):
         return True
-    names = set(cls.__name__ for cls in type(_innermost_reason(exception)).__mro__)
-    return 'ReadTimeoutError' in names
+    return 'ReadTimeoutError' in _cause_names(exception)
 
 
 def describe_exception(exception, timeout):
-    cause = _short(_innermost_reason(exception) or exception)
     if timed_out_reading(exception):
         # The socket may wait as long as the whole exchange may take, so a read that timed out means the exchange's
         # time is up: the same event as the exchange's own deadline, which it beats only by being scheduled first.
         return no_complete_answer(timeout)
+    cause = _short(_innermost_reason(exception) or exception)
     if HAS_REQUESTS:
         if isinstance(exception, requests.exceptions.ConnectTimeout):
             return 'could not connect within %s seconds' % timeout
